@@ -1,0 +1,23 @@
+"""Keys: generate and import key pairs, did:key, key files, and the `Signer` protocol."""
+
+from .did import controller_document, did_key, resolve_did_key
+from .keyfile import load_key, save_key
+from .keypair import KeyPair, from_jwk, from_multikey, from_seed, generate
+from .resolve import VerificationMethod, resolve_verification_method
+from .signer import Signer
+
+__all__ = [
+    "KeyPair",
+    "Signer",
+    "VerificationMethod",
+    "controller_document",
+    "did_key",
+    "from_jwk",
+    "from_multikey",
+    "from_seed",
+    "generate",
+    "load_key",
+    "resolve_did_key",
+    "resolve_verification_method",
+    "save_key",
+]

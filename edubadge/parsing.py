@@ -1,0 +1,73 @@
+"""Strict JSON input: UTF-8 only, no duplicate keys, no NaN, bounded size and depth."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .errors import InputError
+
+MAX_DOCUMENT_BYTES = 8 * 1024 * 1024
+MAX_DEPTH = 64
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise InputError(f"duplicate JSON key {key!r}")
+        result[key] = value
+    return result
+
+
+def _no_constant(name: str) -> Any:
+    raise InputError(f"{name} is not JSON")
+
+
+def depth_of(value: Any) -> int:
+    """Nesting depth of a JSON value (a scalar is 0), computed without recursion."""
+    deepest = 0
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+        else:
+            continue
+        deepest = max(deepest, depth + 1)
+        if deepest > MAX_DEPTH:
+            break
+    return deepest
+
+
+def check_limits(value: Any) -> None:
+    """Refuse a parsed document nested deeper than `MAX_DEPTH`."""
+    if depth_of(value) > MAX_DEPTH:
+        raise InputError(f"document is nested deeper than {MAX_DEPTH} levels")
+
+
+def parse_json(data: str | bytes, *, what: str = "document") -> Any:
+    """Parse JSON strictly; every refusal is an `InputError` saying why."""
+    if isinstance(data, str):
+        raw = data.encode("utf-8", "surrogatepass")
+    else:
+        raw = bytes(data)
+    if len(raw) > MAX_DOCUMENT_BYTES:
+        raise InputError(f"{what} is larger than {MAX_DOCUMENT_BYTES} bytes")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InputError(f"{what} is not UTF-8 (byte {error.start})") from None
+    text = text.removeprefix("\ufeff")
+    try:
+        value = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
+    except InputError as error:
+        raise InputError(f"{what}: {error.message}") from None
+    except RecursionError:
+        raise InputError(f"{what} is nested too deeply") from None
+    except ValueError as error:
+        raise InputError(f"{what} is not valid JSON: {error}") from None
+    check_limits(value)
+    return value

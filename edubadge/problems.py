@@ -1,0 +1,92 @@
+"""Problem details (VC 2.0 `ProblemDetails`) and the checks of a verification result."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+VCDM = "https://www.w3.org/TR/vc-data-model#"
+SECURITY = "https://w3id.org/security#"
+EDUBADGE = "https://w3id.org/edubadge/problems#"
+
+# name -> (type URL, code, title); codes are those of the VC 2.0 and Data Integrity specs.
+PROBLEM_TYPES: dict[str, tuple[str, int | None, str]] = {
+    "PARSING_ERROR": (VCDM + "PARSING_ERROR", -64, "Parsing Error"),
+    "CRYPTOGRAPHIC_SECURITY_ERROR": (VCDM + "CRYPTOGRAPHIC_SECURITY_ERROR", -65, "Cryptographic Security Error"),
+    "MALFORMED_VALUE_ERROR": (VCDM + "MALFORMED_VALUE_ERROR", -66, "Malformed Value Error"),
+    "RANGE_ERROR": (VCDM + "RANGE_ERROR", -67, "Range Error"),
+    "PROOF_VERIFICATION_ERROR": (SECURITY + "PROOF_VERIFICATION_ERROR", -17, "Proof Verification Error"),
+    "PROOF_TRANSFORMATION_ERROR": (SECURITY + "PROOF_TRANSFORMATION_ERROR", -18, "Proof Transformation Error"),
+    "NOT_YET_VALID": (EDUBADGE + "NOT_YET_VALID", None, "Not Yet Valid"),
+    "EXPIRED": (EDUBADGE + "EXPIRED", None, "Expired"),
+    "ISSUER_KEY_MISMATCH": (EDUBADGE + "ISSUER_KEY_MISMATCH", None, "Issuer Key Mismatch"),
+}
+
+Outcome = Literal["passed", "failed", "skipped"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found by a check, as VC 2.0 ProblemDetails plus the check's id."""
+
+    kind: str
+    detail: str
+    check: str
+    path: str | None = None
+
+    @property
+    def type(self) -> str:
+        """The problem type URL."""
+        return PROBLEM_TYPES[self.kind][0]
+
+    @property
+    def code(self) -> int | None:
+        """The numeric code the specs assign, if any."""
+        return PROBLEM_TYPES[self.kind][1]
+
+    @property
+    def title(self) -> str:
+        """Short human title of the problem type."""
+        return PROBLEM_TYPES[self.kind][2]
+
+    def to_dict(self) -> dict[str, Any]:
+        """ProblemDetails JSON (RFC 9457 members `type`, `title`, `detail`; VC `code`)."""
+        data: dict[str, Any] = {"type": self.type, "title": self.title, "detail": self.detail}
+        if self.code is not None:
+            data["code"] = self.code
+        data["check"] = self.check
+        if self.path:
+            data["path"] = self.path
+        return data
+
+
+@dataclass
+class Check:
+    """One named verification check and what it found."""
+
+    id: str
+    outcome: Outcome = "passed"
+    detail: str = ""
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        """True when the check ran and found nothing wrong."""
+        return self.outcome == "passed"
+
+    def fail(self, kind: str, detail: str, path: str | None = None) -> None:
+        """Record a problem; the check has failed."""
+        self.outcome = "failed"
+        self.problems.append(Problem(kind, detail, self.id, path))
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form of the check."""
+        data: dict[str, Any] = {"id": self.id, "outcome": self.outcome}
+        if self.detail:
+            data["detail"] = self.detail
+        if self.problems:
+            data["problems"] = [p.to_dict() for p in self.problems]
+        if self.warnings:
+            data["warnings"] = list(self.warnings)
+        return data

@@ -1,0 +1,102 @@
+"""The bundled contexts: complete, pinned, equal to what their URLs serve, and offline only."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import socket
+from typing import Any
+
+import pytest
+
+import edubadge
+from edubadge.errors import JsonLdError, UnknownContextError
+from edubadge.jsonld import bundled_urls, rdfc
+from edubadge.jsonld.loader import bundled_manifest, contexts_dir
+
+from .shared import load, served_contexts
+
+REQUIRED = {
+    "https://www.w3.org/ns/credentials/v2",
+    "https://www.w3.org/2018/credentials/v1",
+    "https://w3id.org/security/data-integrity/v2",
+    "https://w3id.org/security/multikey/v1",
+    "https://w3id.org/security/suites/ed25519-2020/v1",
+    "https://w3id.org/vc/status-list/2021/v1",
+    "https://www.w3.org/ns/credentials/status/v1",
+    "https://www.w3.org/ns/did/v1",
+    "https://purl.imsglobal.org/spec/ob/v3p0/context.json",
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.1.json",
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json",
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+    "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json",
+}
+
+
+def test_every_required_context_is_bundled() -> None:
+    assert REQUIRED <= bundled_urls()
+
+
+def test_manifest_records_source_and_digest() -> None:
+    for entry in bundled_manifest():
+        data = (contexts_dir() / entry["file"]).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == entry["sha256"], entry["file"]
+        assert entry["source"].startswith("npm:") and "@" in entry["source"][5:] or entry["source"] == "edubadge"
+
+
+@pytest.mark.parametrize("url", sorted(REQUIRED))
+def test_bundled_context_equals_served_copy(url: str) -> None:
+    served = served_contexts()
+    entry = next(e for e in bundled_manifest() if e["url"] == url)
+    bundled = json.loads((contexts_dir() / entry["file"]).read_text("utf-8"))
+    assert bundled == served[url]
+
+
+def test_every_bundled_registry_context_has_a_served_copy() -> None:
+    served = served_contexts()
+    for entry in bundled_manifest():
+        if entry["source"] != "edubadge":
+            assert entry["url"] in served, entry["url"]
+
+
+def test_unknown_context_is_a_typed_error_not_a_fetch(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_network(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("network access attempted")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    loader = edubadge.DocumentLoader()
+    with pytest.raises(UnknownContextError) as raised:
+        loader.get("https://example.org/unknown/context")
+    assert raised.value.url == "https://example.org/unknown/context"
+    document = {"@context": ["https://www.w3.org/ns/credentials/v2", "https://attacker.example/ctx"], "type": ["VerifiableCredential"]}
+    with pytest.raises(UnknownContextError):
+        rdfc(document, loader)
+
+
+def test_extra_documents_are_served_but_cannot_replace_bundled_ones() -> None:
+    loader = edubadge.DocumentLoader(extra={"https://example.org/ctx": {"@context": {"x": "https://example.org/x"}}})
+    assert loader.get("https://example.org/ctx")["@context"]["x"] == "https://example.org/x"
+    assert "https://example.org/ctx" in loader
+    with pytest.raises(JsonLdError):
+        edubadge.DocumentLoader(extra={"https://www.w3.org/ns/credentials/v2": {"@context": {}}})
+
+
+def test_loaders_do_not_share_registered_contexts() -> None:
+    """Each loader keeps its own resolved-context cache: one caller cannot redefine another's terms."""
+    url = "https://example.org/terms"
+    document = {"@context": ["https://www.w3.org/ns/credentials/v2", url], "type": ["VerifiableCredential"], "foo": "bar", "id": "urn:x:1"}
+    first = edubadge.DocumentLoader(extra={url: {"@context": {"foo": "https://one.example/foo"}}})
+    second = edubadge.DocumentLoader(extra={url: {"@context": {"foo": "https://two.example/foo"}}})
+    assert "one.example" in rdfc(document, first)
+    assert "two.example" in rdfc(document, second)
+
+
+def test_loader_returns_copies() -> None:
+    loader = edubadge.DocumentLoader()
+    first = loader.get("https://www.w3.org/ns/credentials/v2")
+    first["@context"]["id"] = "tampered"
+    assert loader.get("https://www.w3.org/ns/credentials/v2")["@context"]["id"] == "@id"
+
+
+def test_shared_index_is_readable() -> None:
+    assert "https://www.w3.org/ns/credentials/v2" in load("contexts/INDEX.json")

@@ -1,0 +1,118 @@
+"""Safe mode: nothing JSON-LD would silently drop or leave relative gets signed or verified."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import edubadge
+from edubadge import keys
+from edubadge.errors import UnsafeTermError
+from edubadge.jsonld import expand
+
+KEY = keys.from_seed(b"\x01" * 32)
+CREDENTIAL: dict[str, Any] = {
+    "@context": [
+        "https://www.w3.org/ns/credentials/v2",
+        "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+    ],
+    "id": "urn:uuid:3c1f2b1e-1f6e-4b8e-9a55-0f6a1d3b7c11",
+    "type": ["VerifiableCredential", "OpenBadgeCredential"],
+    "issuer": {"id": KEY.controller, "type": ["Profile"], "name": "Example University"},
+    "validFrom": "2024-01-01T00:00:00Z",
+    "name": "Data Analysis",
+    "credentialSubject": {
+        "id": "did:example:learner",
+        "type": ["AchievementSubject"],
+        "achievement": {
+            "id": "https://example.edu/achievements/data-analysis",
+            "type": ["Achievement"],
+            "name": "Data Analysis",
+            "description": "Analyses data with Python.",
+            "criteria": {"narrative": "Passed the final project."},
+        },
+    },
+}
+
+
+def _refused(document: dict[str, Any]) -> UnsafeTermError:
+    with pytest.raises(UnsafeTermError) as raised:
+        edubadge.sign(document, KEY, suite="eddsa-rdfc-2022")
+    with pytest.raises(UnsafeTermError):
+        edubadge.sign(document, KEY, suite="eddsa-jcs-2022")
+    return raised.value
+
+
+def test_the_base_credential_is_safe() -> None:
+    assert expand(CREDENTIAL)
+
+
+@pytest.mark.parametrize(
+    ("edit", "term", "path"),
+    [
+        (lambda d: d.update(undefinedTerm="x"), "undefinedTerm", "$.undefinedTerm"),
+        (lambda d: d["credentialSubject"]["achievement"]["criteria"].update(score=3), "score", "$.credentialSubject.achievement.criteria.score"),
+        (lambda d: d["type"].append("MadeUpCredential"), "MadeUpCredential", "$.type[2]"),
+        (lambda d: d["credentialSubject"]["achievement"].update(type=["Achievement", "Nope"]), "Nope", "$.credentialSubject.achievement.type[1]"),
+        (lambda d: d["issuer"].update(id="issuers/1"), "issuers/1", "$.issuer.id"),
+        (lambda d: d.update(name=None), "name", "$.name"),
+        (lambda d: d.update({"@foo": "bar"}), "@foo", "$['@foo']"),
+        (lambda d: d["credentialSubject"].update({"_:b0": "x"}), "_:b0", "$.credentialSubject['_:b0']"),
+    ],
+)
+def test_unsafe_documents_are_refused_with_term_and_path(edit: Any, term: str, path: str) -> None:
+    document = copy.deepcopy(CREDENTIAL)
+    edit(document)
+    error = _refused(document)
+    assert error.term == term
+    assert error.path == path
+
+
+def test_verification_refuses_an_unsafe_signed_document() -> None:
+    """A term added after signing cannot ride along unsigned: verification names it."""
+    signed = edubadge.sign(CREDENTIAL, KEY, suite="eddsa-rdfc-2022")
+    signed["credentialSubject"]["smuggled"] = "not signed"
+    result = edubadge.verify(signed)
+    assert not result.verified
+    problem = result.check("proof").problems[0]
+    assert "smuggled" in problem.detail and problem.type.endswith("PROOF_TRANSFORMATION_ERROR")
+
+
+def _objects(document: Any, path: str = "$") -> list[tuple[str, dict[str, Any]]]:
+    found = []
+    if isinstance(document, dict):
+        found.append((path, document))
+        for key, value in document.items():
+            if key != "@context":
+                found += _objects(value, f"{path}.{key}")
+    elif isinstance(document, list):
+        for i, value in enumerate(document):
+            found += _objects(value, f"{path}[{i}]")
+    return found
+
+
+@given(
+    st.data(),
+    st.from_regex(r"[a-z][A-Za-z0-9]{2,12}", fullmatch=True) | st.sampled_from(["id", "type", "name", "narrative", "description"]),
+)
+def test_any_undefined_term_anywhere_is_refused(data: st.DataObject, term: str) -> None:
+    document = copy.deepcopy(CREDENTIAL)
+    path, target = data.draw(st.sampled_from(_objects(document)))
+    if term in target:
+        return
+    # The OB 3.0 context defines many terms; keep only names it does not define.
+    target[term] = "sentinel-value-7f3a"
+    try:
+        expanded = expand(document)
+    except UnsafeTermError as error:
+        # an undefined key, or (for id/type) the value it was given
+        assert error.term in (term, "sentinel-value-7f3a")
+        assert error.path == f"{path}.{term}"
+    else:
+        # The term is defined where it stands: then its value is part of what gets signed.
+        assert "sentinel-value-7f3a" in json.dumps(expanded)
