@@ -62,7 +62,9 @@ def contexts_of(document: dict[str, Any]) -> list[Any]:
 
 def is_ob3(document: dict[str, Any]) -> bool:
     """True when the document uses an Open Badges 3.0 context."""
-    return any(isinstance(c, str) and c.startswith(OB3_CONTEXT_PREFIX) for c in contexts_of(document))
+    return any(
+        isinstance(c, str) and c.startswith(OB3_CONTEXT_PREFIX) for c in contexts_of(document)
+    )
 
 
 def _items(document: dict[str, Any], key: str) -> Iterator[tuple[str, Any]]:
@@ -83,7 +85,9 @@ def _text_problems(value: Any, path: str) -> list[Problem]:
             continue
         if isinstance(item, dict) and "@value" in item and set(item) <= _LANGUAGE_VALUE_KEYS:
             continue
-        problems.append((where, "must be a string or a language value object (@value, @language, @direction)"))
+        problems.append(
+            (where, "must be a string or a language value object (@value, @language, @direction)")
+        )
     return problems
 
 
@@ -99,7 +103,9 @@ def context_problems(document: dict[str, Any]) -> list[Problem]:
         if isinstance(entry, dict):
             continue
         if not is_url(entry):
-            problems.append((f"$['@context'][{i}]", f"is neither a context URL nor an object: {entry!r}"))
+            problems.append(
+                (f"$['@context'][{i}]", f"is neither a context URL nor an object: {entry!r}")
+            )
     return problems
 
 
@@ -120,7 +126,14 @@ def credential_problems(document: dict[str, Any]) -> list[Problem]:
     for key in ("name", "description"):
         if key in document:
             problems += _text_problems(document[key], f"$.{key}")
-    for key in ("credentialStatus", "credentialSchema", "evidence", "termsOfUse", "refreshService", "proof"):
+    for key in (
+        "credentialStatus",
+        "credentialSchema",
+        "evidence",
+        "termsOfUse",
+        "refreshService",
+        "proof",
+    ):
         for path, item in _items(document, key):
             if not isinstance(item, dict):
                 problems.append((path, "must be an object"))
@@ -200,7 +213,10 @@ _OB3_CLASSES: tuple[tuple[str, str], ...] = (
     ("credentialSubject.achievement.alignment[]", "Alignment"),
     ("credentialSubject.achievement.resultDescription[]", "ResultDescription"),
     ("credentialSubject.achievement.resultDescription[].alignment[]", "Alignment"),
-    ("credentialSubject.achievement.resultDescription[].rubricCriterionLevel[]", "RubricCriterionLevel"),
+    (
+        "credentialSubject.achievement.resultDescription[].rubricCriterionLevel[]",
+        "RubricCriterionLevel",
+    ),
     ("credentialSubject.achievement.creator", "Profile"),
     ("credentialSubject.achievement.otherIdentifier[]", "IdentifierEntry"),
     ("credentialSubject.achievement.related[]", "Related"),

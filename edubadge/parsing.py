@@ -50,10 +50,7 @@ def check_limits(value: Any) -> None:
 
 def parse_json(data: str | bytes, *, what: str = "document") -> Any:
     """Parse JSON strictly; every refusal is an `InputError` saying why."""
-    if isinstance(data, str):
-        raw = data.encode("utf-8", "surrogatepass")
-    else:
-        raw = bytes(data)
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else bytes(data)
     if len(raw) > MAX_DOCUMENT_BYTES:
         raise InputError(f"{what} is larger than {MAX_DOCUMENT_BYTES} bytes")
     try:

@@ -12,11 +12,23 @@ EDUBADGE = "https://w3id.org/edubadge/problems#"
 # name -> (type URL, code, title); codes are those of the VC 2.0 and Data Integrity specs.
 PROBLEM_TYPES: dict[str, tuple[str, int | None, str]] = {
     "PARSING_ERROR": (VCDM + "PARSING_ERROR", -64, "Parsing Error"),
-    "CRYPTOGRAPHIC_SECURITY_ERROR": (VCDM + "CRYPTOGRAPHIC_SECURITY_ERROR", -65, "Cryptographic Security Error"),
+    "CRYPTOGRAPHIC_SECURITY_ERROR": (
+        VCDM + "CRYPTOGRAPHIC_SECURITY_ERROR",
+        -65,
+        "Cryptographic Security Error",
+    ),
     "MALFORMED_VALUE_ERROR": (VCDM + "MALFORMED_VALUE_ERROR", -66, "Malformed Value Error"),
     "RANGE_ERROR": (VCDM + "RANGE_ERROR", -67, "Range Error"),
-    "PROOF_VERIFICATION_ERROR": (SECURITY + "PROOF_VERIFICATION_ERROR", -17, "Proof Verification Error"),
-    "PROOF_TRANSFORMATION_ERROR": (SECURITY + "PROOF_TRANSFORMATION_ERROR", -18, "Proof Transformation Error"),
+    "PROOF_VERIFICATION_ERROR": (
+        SECURITY + "PROOF_VERIFICATION_ERROR",
+        -17,
+        "Proof Verification Error",
+    ),
+    "PROOF_TRANSFORMATION_ERROR": (
+        SECURITY + "PROOF_TRANSFORMATION_ERROR",
+        -18,
+        "Proof Transformation Error",
+    ),
     "NOT_YET_VALID": (EDUBADGE + "NOT_YET_VALID", None, "Not Yet Valid"),
     "EXPIRED": (EDUBADGE + "EXPIRED", None, "Expired"),
     "ISSUER_KEY_MISMATCH": (EDUBADGE + "ISSUER_KEY_MISMATCH", None, "Issuer Key Mismatch"),

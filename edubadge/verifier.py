@@ -99,7 +99,7 @@ def _parse(state: _State, check: Check) -> None:
         if isinstance(raw, os.PathLike):
             raw = Path(raw).read_bytes()
         if isinstance(raw, (str, bytes, bytearray)):
-            raw = parse_json(raw, what="credential")
+            raw = parse_json(bytes(raw) if isinstance(raw, bytearray) else raw, what="credential")
         elif isinstance(raw, dict):
             check_limits(raw)
             json.dumps(raw)  # only JSON values can be verified
@@ -124,7 +124,8 @@ def _context(state: _State, check: Check) -> None:
         if isinstance(url, str) and url not in state.loader:
             check.fail(
                 "MALFORMED_VALUE_ERROR",
-                f"unknown context {url!r}: edubadge never fetches contexts; register it with DocumentLoader(extra=...)",
+                f"unknown context {url!r}: edubadge never fetches contexts; "
+                "register it with DocumentLoader(extra=...)",
                 f"$['@context'][{i}]",
             )
     contexts = contexts_of(document)
@@ -132,7 +133,9 @@ def _context(state: _State, check: Check) -> None:
         check.warnings.append("uses the VC Data Model 1.1 context (legacy); VC 2.0 is current")
     for url in contexts:
         if isinstance(url, str) and "/ob/v3p0/context" in url and url != OB3_CURRENT_CONTEXT:
-            check.warnings.append(f"uses Open Badges context {url}; the current one is {OB3_CURRENT_CONTEXT}")
+            check.warnings.append(
+                f"uses Open Badges context {url}; the current one is {OB3_CURRENT_CONTEXT}"
+            )
 
 
 def _data_model(state: _State, check: Check) -> None:
@@ -164,8 +167,8 @@ def _proof(state: _State, check: Check) -> None:
     )
     for outcome in state.proof_outcomes:
         if outcome.error is not None:
-            error = outcome.error
-            check.fail(_problem_kind(error), f"proof {outcome.index}: {error}", error.path)
+            failure = outcome.error
+            check.fail(_problem_kind(failure), f"proof {outcome.index}: {failure}", failure.path)
     verified = [o for o in state.proof_outcomes if o.verified]
     if verified and check.passed:
         check.detail = ", ".join(f"{o.cryptosuite} by {o.verification_method}" for o in verified)
@@ -198,7 +201,9 @@ def _validity(state: _State, check: Check) -> None:
     document = state.document
     assert document is not None
     legacy = contexts_of(document)[:1] == [VC1_CONTEXT]
-    start_name, end_name = ("issuanceDate", "expirationDate") if legacy else ("validFrom", "validUntil")
+    start_name, end_name = (
+        ("issuanceDate", "expirationDate") if legacy else ("validFrom", "validUntil")
+    )
     start = parse_datetime_stamp(document.get(start_name))
     end = parse_datetime_stamp(document.get(end_name))
     if start is not None and state.now < start:

@@ -49,7 +49,11 @@ PINNED: dict[str, list[tuple[str, str, str]]] = {
         ),
     ],
     "@digitalbazaar/multikey-context@2.0.1": [
-        ("https://w3id.org/security/multikey/v1", "multikey-v1.jsonld", "contexts/multikey-v1.jsonld"),
+        (
+            "https://w3id.org/security/multikey/v1",
+            "multikey-v1.jsonld",
+            "contexts/multikey-v1.jsonld",
+        ),
     ],
     "ed25519-signature-2020-context@1.1.0": [
         (
@@ -122,12 +126,16 @@ def serialise(document: object) -> bytes:
 
 def fetch_package(spec: str, workdir: Path) -> Path:
     """`npm pack` one pinned package into workdir and unpack it; return the package folder."""
-    out = subprocess.run(
-        ["npm", "pack", spec, "--silent", "--pack-destination", str(workdir)],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip().splitlines()[-1]
+    out = (
+        subprocess.run(
+            ["npm", "pack", spec, "--silent", "--pack-destination", str(workdir)],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
     target = workdir / out.removesuffix(".tgz")
     with tarfile.open(workdir / out) as tar:
         tar.extractall(target, filter="data")
@@ -186,7 +194,11 @@ def main() -> int:
     args = parser.parse_args()
     files = build()
     if args.check:
-        stale = [n for n, data in files.items() if not (OUT / n).is_file() or (OUT / n).read_bytes() != data]
+        stale = [
+            n
+            for n, data in files.items()
+            if not (OUT / n).is_file() or (OUT / n).read_bytes() != data
+        ]
         for name in stale:
             print(f"differs: contexts/{name}", file=sys.stderr)
         return 1 if stale else 0

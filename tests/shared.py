@@ -27,7 +27,10 @@ def require_shared() -> Path:
     """The shared folder; skip (or fail under CI) when it is absent."""
     path = shared_dir()
     if not (path / "vectors").is_dir():
-        message = f"reference data not found at {path} (set EDUBADGE_SHARED or put ../shared beside the checkout)"
+        message = (
+            f"reference data not found at {path} "
+            "(set EDUBADGE_SHARED or put ../shared beside the checkout)"
+        )
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)

@@ -22,14 +22,18 @@ def _credential_fixtures() -> list[str]:
     if not folder.is_dir():
         return ["(shared missing)"]
     return sorted(
-        str(p.relative_to(folder)) for p in folder.rglob("*.json") if p.name.startswith(("credential-", "issuer-"))
+        str(p.relative_to(folder))
+        for p in folder.rglob("*.json")
+        if p.name.startswith(("credential-", "issuer-"))
     )
 
 
 def _refusals(document: dict[str, object]) -> list[str]:
     """Why edubadge would refuse to issue this credential (empty: it would issue it)."""
     reasons = [f"{p} {m}" for p, m in context_problems(document) + credential_problems(document)]
-    loader = edubadge.DocumentLoader(example_contexts("https://www.w3.org/ns/credentials/examples/v2"))
+    loader = edubadge.DocumentLoader(
+        example_contexts("https://www.w3.org/ns/credentials/examples/v2")
+    )
     try:
         edubadge.sign(document, ISSUER, suite="eddsa-rdfc-2022", loader=loader)
     except EdubadgeError as error:
@@ -66,7 +70,12 @@ def test_fixture_outcome(name: str) -> None:
 
 def test_problems_name_the_path() -> None:
     problems = credential_problems(
-        {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"], "validFrom": "yesterday", "credentialSubject": {}}
+        {
+            "@context": ["https://www.w3.org/ns/credentials/v2"],
+            "type": ["VerifiableCredential"],
+            "validFrom": "yesterday",
+            "credentialSubject": {},
+        }
     )
     paths = {p for p, _ in problems}
     assert {"$.issuer", "$.validFrom", "$.credentialSubject"} <= paths

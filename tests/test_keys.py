@@ -47,7 +47,9 @@ def test_64_byte_secret_must_end_with_its_public_key() -> None:
 def test_secret_of_another_key_is_refused() -> None:
     a, b = keys.from_seed(b"\x01" * 32), keys.from_seed(b"\x02" * 32)
     with pytest.raises(KeyFormatError, match="does not belong"):
-        keys.from_multikey(a.public_key_multibase, b.to_multikey(include_secret=True)["secretKeyMultibase"])
+        keys.from_multikey(
+            a.public_key_multibase, b.to_multikey(include_secret=True)["secretKeyMultibase"]
+        )
 
 
 def test_w3c_and_ob3_vector_keys_import() -> None:
@@ -86,7 +88,13 @@ def test_bad_inputs_are_typed_errors() -> None:
 def test_no_secret_in_repr_or_errors(seed: bytes) -> None:
     key = keys.from_seed(seed)
     secret = key.to_multikey(include_secret=True)["secretKeyMultibase"]
-    for text in (repr(key), str(key), repr(key.public()), str(key.to_multikey()), str(key.to_jwk())):
+    for text in (
+        repr(key),
+        str(key),
+        repr(key.public()),
+        str(key.to_multikey()),
+        str(key.to_jwk()),
+    ):
         assert secret not in text and seed.hex() not in text
     with pytest.raises(KeyFormatError) as raised:
         key.public().sign(b"x")
@@ -123,10 +131,17 @@ def test_published_private_key_is_refused() -> None:
     key = keys.from_seed(b"\x07" * 32, controller="https://issuer.example/org")
     document = keys.controller_document(key)
     document["verificationMethod"] = [
-        {"id": key.id, "type": "JsonWebKey", "controller": key.controller, "publicKeyJwk": key.to_jwk(include_secret=True)}
+        {
+            "id": key.id,
+            "type": "JsonWebKey",
+            "controller": key.controller,
+            "publicKeyJwk": key.to_jwk(include_secret=True),
+        }
     ]
     with pytest.raises(VerificationMethodError, match="private key"):
-        keys.resolve_verification_method(key.id, edubadge.DocumentLoader({key.controller: document}))
+        keys.resolve_verification_method(
+            key.id, edubadge.DocumentLoader({key.controller: document})
+        )
 
 
 def test_key_file_is_private_and_round_trips(tmp_path: Path) -> None:

@@ -54,14 +54,20 @@ def test_ob3_vector_intermediates() -> None:
     data = suite.hash_data(document, config, loader)
     assert data.hex() == expected["dataToSignHex"]
     assert data[32:].hex() == expected["documentHashHex"]
-    assert hashlib.sha256(text(OB + "proof-canon.nq").encode()).hexdigest() == expected["proofHashHex"]
+    assert (
+        hashlib.sha256(text(OB + "proof-canon.nq").encode()).hexdigest() == expected["proofHashHex"]
+    )
     assert _ob_key().sign(data).hex() == expected["signatureHex"]
 
 
 def test_ob3_vector_sign_and_verify() -> None:
     key = _ob_key()
-    options = {k: v for k, v in load(OB + "proof-options.json").items() if k not in ("type", "cryptosuite")}
-    signed = edubadge.sign(load(OB + "unsigned-credential.json"), key, suite="eddsa-rdfc-2022", options=options)
+    options = {
+        k: v for k, v in load(OB + "proof-options.json").items() if k not in ("type", "cryptosuite")
+    }
+    signed = edubadge.sign(
+        load(OB + "unsigned-credential.json"), key, suite="eddsa-rdfc-2022", options=options
+    )
     assert signed == load(OB + "signed-credential.json")
     loader = edubadge.DocumentLoader(extra={key.controller: keys.controller_document(key)})
     result = edubadge.verify(signed, loader=loader)
@@ -108,15 +114,15 @@ EXPECTED: dict[str, tuple[bool, str]] = {
 # Verdicts that need a check from a later issue (noted in the issue's closing note).
 DEFERRED = {
     "bit-string-list/credential-status-revoked.json": "status check (Bitstring Status List issue)",
-    "bit-string-list/credential-status-revoked-blank-nodes.json": "status check (Bitstring Status List issue)",
+    "bit-string-list/credential-status-revoked-blank-nodes.json": "status check (status issue)",
     "bit-string-list/testlist": "status list credential (Bitstring Status List issue)",
-    "credential-status-revoked.json": "Ed25519Signature2020 and 1EdTechRevocationList (suites, status issues)",
+    "credential-status-revoked.json": "Ed25519Signature2020, 1EdTechRevocationList (later issues)",
     "complete_v1.json": "Ed25519Signature2020 (suites issue)",
     "simple_v1.json": "Ed25519Signature2020 (suites issue)",
     "endorsement-err-schema-status-refresh.json": "Ed25519Signature2020 (suites issue)",
     "simple-eddsa-2022.json": "legacy eddsa-2022 suite name (suites issue)",
     "sd/derivedcredential.json": "ecdsa-sd-2023 (suites issue)",
-    "complete.json": "credentialSchema validation (validation issue; the validator fails it because the schema URL 404s)",
+    "complete.json": "credentialSchema validation (EDC/validation issue; its schema URL 404s)",
 }
 
 
@@ -136,7 +142,9 @@ def test_validator_vector_verdict(name: str) -> None:
     expectations = load(VALIDATOR + "EXPECTATIONS.json")["files"]
     entry = expectations.get(name) or expectations["simple.json"]
     document = load(VALIDATOR + "ob30/" + name)
-    result = edubadge.verify(document, loader=edubadge.DocumentLoader(_controller_documents(document)))
+    result = edubadge.verify(
+        document, loader=edubadge.DocumentLoader(_controller_documents(document))
+    )
     verified, deciding = EXPECTED[name]
     assert result.verified is verified, (entry["expected"], result.to_dict())
     if deciding == "warning":
@@ -157,7 +165,9 @@ def test_did_key_vector_verifies_without_issuer_binding() -> None:
 def test_complete_vector_proof_verifies() -> None:
     """Its only fault for the validator is the unreachable schema: the proof itself holds."""
     document = load(VALIDATOR + "ob30/complete.json")
-    result = edubadge.verify(document, loader=edubadge.DocumentLoader(_controller_documents(document)))
+    result = edubadge.verify(
+        document, loader=edubadge.DocumentLoader(_controller_documents(document))
+    )
     assert result.check("proof").passed, result.to_dict()
 
 
@@ -165,8 +175,12 @@ def test_tampered_validator_vector_fails() -> None:
     require_shared()
     document = load(VALIDATOR + "ob30/simple.json")
     document["credentialSubject"]["achievement"]["name"] = "Leadership"
-    result = edubadge.verify(document, loader=edubadge.DocumentLoader(_controller_documents(document)))
+    result = edubadge.verify(
+        document, loader=edubadge.DocumentLoader(_controller_documents(document))
+    )
     assert not result.verified
-    assert result.check("proof").problems[0].detail.endswith(
-        "the credential was changed or signed with another key"
+    assert (
+        result.check("proof")
+        .problems[0]
+        .detail.endswith("the credential was changed or signed with another key")
     )

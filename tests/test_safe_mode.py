@@ -56,13 +56,25 @@ def test_the_base_credential_is_safe() -> None:
     ("edit", "term", "path"),
     [
         (lambda d: d.update(undefinedTerm="x"), "undefinedTerm", "$.undefinedTerm"),
-        (lambda d: d["credentialSubject"]["achievement"]["criteria"].update(score=3), "score", "$.credentialSubject.achievement.criteria.score"),
+        (
+            lambda d: d["credentialSubject"]["achievement"]["criteria"].update(score=3),
+            "score",
+            "$.credentialSubject.achievement.criteria.score",
+        ),
         (lambda d: d["type"].append("MadeUpCredential"), "MadeUpCredential", "$.type[2]"),
-        (lambda d: d["credentialSubject"]["achievement"].update(type=["Achievement", "Nope"]), "Nope", "$.credentialSubject.achievement.type[1]"),
+        (
+            lambda d: d["credentialSubject"]["achievement"].update(type=["Achievement", "Nope"]),
+            "Nope",
+            "$.credentialSubject.achievement.type[1]",
+        ),
         (lambda d: d["issuer"].update(id="issuers/1"), "issuers/1", "$.issuer.id"),
         (lambda d: d.update(name=None), "name", "$.name"),
         (lambda d: d.update({"@foo": "bar"}), "@foo", "$['@foo']"),
-        (lambda d: d["credentialSubject"].update({"_:b0": "x"}), "_:b0", "$.credentialSubject['_:b0']"),
+        (
+            lambda d: d["credentialSubject"].update({"_:b0": "x"}),
+            "_:b0",
+            "$.credentialSubject['_:b0']",
+        ),
     ],
 )
 def test_unsafe_documents_are_refused_with_term_and_path(edit: Any, term: str, path: str) -> None:
@@ -98,7 +110,8 @@ def _objects(document: Any, path: str = "$") -> list[tuple[str, dict[str, Any]]]
 
 @given(
     st.data(),
-    st.from_regex(r"[a-z][A-Za-z0-9]{2,12}", fullmatch=True) | st.sampled_from(["id", "type", "name", "narrative", "description"]),
+    st.from_regex(r"[a-z][A-Za-z0-9]{2,12}", fullmatch=True)
+    | st.sampled_from(["id", "type", "name", "narrative", "description"]),
 )
 def test_any_undefined_term_anywhere_is_refused(data: st.DataObject, term: str) -> None:
     document = copy.deepcopy(CREDENTIAL)

@@ -34,14 +34,42 @@ def _key(pair: dict[str, str]) -> keys.KeyPair:
 
 CASES = [
     # (name, suite, folder, unsigned, proof config, signed, file suffix)
-    ("alumni", "eddsa-rdfc-2022", RDFC, RDFC + "unsigned.json", RDFC + "proofConfigDataInt.json", RDFC + "signedDataInt.json", "DataInt"),
-    ("employ", "eddsa-rdfc-2022", RDFC + "employ/", RDFC + "employmentAuth.json", RDFC + "employ/proofConfigDataInt.json", RDFC + "employ/signedDataInt.json", "DataInt"),
-    ("jcs", "eddsa-jcs-2022", JCS, JCS + "unsigned.json", JCS + "proofConfigJCS.json", JCS + "signedJCS.json", "JCS"),
+    (
+        "alumni",
+        "eddsa-rdfc-2022",
+        RDFC,
+        RDFC + "unsigned.json",
+        RDFC + "proofConfigDataInt.json",
+        RDFC + "signedDataInt.json",
+        "DataInt",
+    ),
+    (
+        "employ",
+        "eddsa-rdfc-2022",
+        RDFC + "employ/",
+        RDFC + "employmentAuth.json",
+        RDFC + "employ/proofConfigDataInt.json",
+        RDFC + "employ/signedDataInt.json",
+        "DataInt",
+    ),
+    (
+        "jcs",
+        "eddsa-jcs-2022",
+        JCS,
+        JCS + "unsigned.json",
+        JCS + "proofConfigJCS.json",
+        JCS + "signedJCS.json",
+        "JCS",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("name", "suite", "folder", "unsigned", "config", "signed", "suffix"), CASES)
-def test_intermediates_match(name: str, suite: str, folder: str, unsigned: str, config: str, signed: str, suffix: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "suite", "folder", "unsigned", "config", "signed", "suffix"), CASES
+)
+def test_intermediates_match(
+    name: str, suite: str, folder: str, unsigned: str, config: str, signed: str, suffix: str
+) -> None:
     loader = _loader()
     cryptosuite = get_suite(suite)
     document = load(unsigned)
@@ -52,26 +80,38 @@ def test_intermediates_match(name: str, suite: str, folder: str, unsigned: str, 
     assert canon_doc.decode() == text(folder + f"canonDoc{suffix}.txt")
     assert canon_proof.decode() == text(folder + f"proofCanon{suffix}.txt")
     assert hashlib.sha256(canon_doc).hexdigest() == text(folder + f"docHash{suffix}.txt").strip()
-    assert hashlib.sha256(canon_proof).hexdigest() == text(folder + f"proofHash{suffix}.txt").strip()
+    assert (
+        hashlib.sha256(canon_proof).hexdigest() == text(folder + f"proofHash{suffix}.txt").strip()
+    )
     combined = cryptosuite.hash_data(document, proof_config, loader)
     assert combined.hex() == text(folder + f"combinedHash{suffix}.txt").strip()
     key = _key(load(RDFC + "keyPair.json"))
     assert key.sign(combined).hex() == text(folder + f"sigHex{suffix}.txt").strip()
 
 
-@pytest.mark.parametrize(("name", "suite", "folder", "unsigned", "config", "signed", "suffix"), CASES)
-def test_sign_reproduces_vector(name: str, suite: str, folder: str, unsigned: str, config: str, signed: str, suffix: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "suite", "folder", "unsigned", "config", "signed", "suffix"), CASES
+)
+def test_sign_reproduces_vector(
+    name: str, suite: str, folder: str, unsigned: str, config: str, signed: str, suffix: str
+) -> None:
     key = _key(load(RDFC + "keyPair.json"))
     document = load(unsigned)
-    result = edubadge.sign(document, key, suite=suite, options=_options(load(config)), loader=_loader())
+    result = edubadge.sign(
+        document, key, suite=suite, options=_options(load(config)), loader=_loader()
+    )
     expected = load(signed)
     assert result["proof"]["proofValue"] == text(folder + f"sigBTC58{suffix}.txt").strip()
     assert result == expected
     assert document == load(unsigned), "sign() must not mutate its input"
 
 
-@pytest.mark.parametrize(("name", "suite", "folder", "unsigned", "config", "signed", "suffix"), CASES)
-def test_signed_vector_verifies(name: str, suite: str, folder: str, unsigned: str, config: str, signed: str, suffix: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "suite", "folder", "unsigned", "config", "signed", "suffix"), CASES
+)
+def test_signed_vector_verifies(
+    name: str, suite: str, folder: str, unsigned: str, config: str, signed: str, suffix: str
+) -> None:
     result = edubadge.verify(load(signed), loader=_loader(), issuer_binding=False)
     assert result.verified, result.to_dict()
     assert result.check("proof").passed
@@ -89,13 +129,32 @@ def test_proof_set_and_chain() -> None:
     loader = _loader()
     steps = [
         (load(folder + "unsigned.json"), key[1], "proofSetConfig1.json", "signedProofSet1.json"),
-        (load(folder + "signedProofSet1.json"), key[2], "proofSetConfig2.json", "signedProofSet2.json"),
-        (load(folder + "signedProofSet2.json"), key[3], "proofChainConfig1.json", "signedProofChain1.json"),
-        (load(folder + "signedProofChain1.json"), key[4], "proofChainConfig2.json", "signedProofChain2.json"),
+        (
+            load(folder + "signedProofSet1.json"),
+            key[2],
+            "proofSetConfig2.json",
+            "signedProofSet2.json",
+        ),
+        (
+            load(folder + "signedProofSet2.json"),
+            key[3],
+            "proofChainConfig1.json",
+            "signedProofChain1.json",
+        ),
+        (
+            load(folder + "signedProofChain1.json"),
+            key[4],
+            "proofChainConfig2.json",
+            "signedProofChain2.json",
+        ),
     ]
     for document, signer, config, expected in steps:
         result = edubadge.sign(
-            document, signer, suite="eddsa-rdfc-2022", options=_options(load(folder + config)), loader=loader
+            document,
+            signer,
+            suite="eddsa-rdfc-2022",
+            options=_options(load(folder + config)),
+            loader=loader,
         )
         assert result == load(folder + expected), expected
         verdict = edubadge.verify(result, loader=loader, issuer_binding=False)

@@ -3,4 +3,12 @@
 from .canon import expand, jcs, rdfc, to_dataset
 from .loader import DocumentLoader, bundled_urls, default_loader
 
-__all__ = ["DocumentLoader", "bundled_urls", "default_loader", "expand", "jcs", "rdfc", "to_dataset"]
+__all__ = [
+    "DocumentLoader",
+    "bundled_urls",
+    "default_loader",
+    "expand",
+    "jcs",
+    "rdfc",
+    "to_dataset",
+]

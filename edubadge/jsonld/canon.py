@@ -34,7 +34,7 @@ class _BoundedRdfc(URDNA2015):  # type: ignore[misc]
         if self._calls_left < 0:
             raise ResourceLimitError(
                 "RDFC-1.0 canonicalisation exceeded its work limit",
-                hint="the document's blank nodes form a graph built to be expensive to canonicalise",
+                hint="its blank nodes form a graph built to be expensive to canonicalise",
             )
         return super().hash_n_degree_quads(id_, issuer)
 

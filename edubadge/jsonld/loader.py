@@ -67,7 +67,7 @@ class DocumentLoader:
         self.context_cache: LRUCache[str, Any] = LRUCache(maxsize=256)
 
     def get(self, url: str) -> dict[str, Any]:
-        """A copy of the document at `url` (a fragment is ignored); `UnknownContextError` if none."""
+        """A copy of the document at `url` (fragment ignored); `UnknownContextError` if none."""
         base = url.split("#", 1)[0]
         document = self._extra.get(base)
         if document is None:

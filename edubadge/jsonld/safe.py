@@ -60,6 +60,24 @@ def find_path(root: Any, needle: str) -> str:
     return "$"
 
 
+def _has_duplicates(values: list[Any]) -> bool:
+    """True when a set holds the same scalar, or the same identified node, twice."""
+    seen: set[Any] = set()
+    for value in values:
+        if isinstance(value, dict):
+            if not isinstance(value.get("id", value.get("@id")), str):
+                continue  # two anonymous objects stay two blank nodes
+            marker: Any = ("node", repr(sorted(value.items(), key=lambda kv: kv[0])))
+        elif isinstance(value, list):
+            continue
+        else:
+            marker = (type(value).__name__, value)
+        if marker in seen:
+            return True
+        seen.add(marker)
+    return False
+
+
 def _is_absolute(iri: str) -> bool:
     return (
         bool(jsonld._is_absolute_iri(iri))
@@ -111,8 +129,13 @@ class SafeProcessor(jsonld.JsonLdProcessor):  # type: ignore[misc]
                 raise UnsafeTermError(key, path, "a blank node cannot be a property")
             if value is None and expanded not in ("@value", "@language", "@direction"):
                 raise UnsafeTermError(key, path, "a null value is dropped by JSON-LD")
-            if isinstance(value, list) and any(v is None for v in value):
-                raise UnsafeTermError(key, path, "a null array item is dropped by JSON-LD")
+            if isinstance(value, list):
+                if any(v is None for v in value):
+                    raise UnsafeTermError(key, path, "a null array item is dropped by JSON-LD")
+                container = jsonld.JsonLdProcessor.get_context_value(active_ctx, key, "@container")
+                ordered = expanded == "@list" or "@list" in (container or [])
+                if not ordered and _has_duplicates(value):
+                    raise UnsafeTermError(key, path, "a repeated value is merged by JSON-LD")
             if expanded == "@type":
                 # pyld expands @type values with the context from before type-scoped contexts
                 self._check_types(type_scoped_ctx or active_ctx, value, path)

@@ -29,7 +29,9 @@ def resolve_did_key(did: str) -> dict[str, Any]:
     try:
         key = from_multikey(fingerprint)
     except KeyFormatError as error:
-        raise VerificationMethodError(f"{did!r} does not encode a supported key: {error.message}") from None
+        raise VerificationMethodError(
+            f"{did!r} does not encode a supported key: {error.message}"
+        ) from None
     identifier = f"did:key:{fingerprint}"
     vm_id = f"{identifier}#{fingerprint}"
     document: dict[str, Any] = {
@@ -49,7 +51,9 @@ def resolve_did_key(did: str) -> dict[str, Any]:
     return document
 
 
-def controller_document(key: KeyPair, *, relationships: tuple[str, ...] = ("assertionMethod", "authentication")) -> dict[str, Any]:
+def controller_document(
+    key: KeyPair, *, relationships: tuple[str, ...] = ("assertionMethod", "authentication")
+) -> dict[str, Any]:
     """A controller document publishing `key` (what an https issuer serves at its id)."""
     vm = key.public().to_multikey()
     document: dict[str, Any] = {

@@ -21,7 +21,9 @@ def save_key(key: KeyPair, path: str | os.PathLike[str], *, overwrite: bool = Fa
     try:
         fd = os.open(target, flags, 0o600)
     except FileExistsError:
-        raise KeyFileError(f"{target} exists", hint="choose another path or pass overwrite") from None
+        raise KeyFileError(
+            f"{target} exists", hint="choose another path or pass overwrite"
+        ) from None
     except OSError as error:
         raise KeyFileError(f"cannot write key file {target}: {error.strerror}") from None
     with os.fdopen(fd, "w", encoding="utf-8") as handle:

@@ -37,7 +37,9 @@ class KeyPair:
         controller: str | None = None,
     ) -> None:
         if algorithm not in ALGORITHMS:
-            raise KeyFormatError(f"unsupported key type {algorithm!r}", hint=f"use one of {ALGORITHMS}")
+            raise KeyFormatError(
+                f"unsupported key type {algorithm!r}", hint=f"use one of {ALGORITHMS}"
+            )
         self.algorithm = algorithm
         self._public = public_key
         self.__secret = secret_key
@@ -132,7 +134,9 @@ class KeyPair:
 # --- constructors ----------------------------------------------------------------------------
 
 
-def generate(kind: str = "Ed25519", *, id: str | None = None, controller: str | None = None) -> KeyPair:
+def generate(
+    kind: str = "Ed25519", *, id: str | None = None, controller: str | None = None
+) -> KeyPair:
     """A new random key pair; by default identified as a did:key."""
     if kind != "Ed25519":
         raise KeyFormatError(f"unsupported key type {kind!r}", hint=f"use one of {ALGORITHMS}")
@@ -155,7 +159,7 @@ def from_multikey(
     id: str | None = None,
     controller: str | None = None,
 ) -> KeyPair:
-    """A key pair from Multikey strings; an Ed25519 secret may hold 32 bytes or 64 (seed + public)."""
+    """A key pair from Multikey strings; an Ed25519 secret holds 32 bytes or 64 (seed + public)."""
     algorithm, public_raw = decode_multikey(public_key_multibase, "public")
     if algorithm != "Ed25519":
         raise KeyFormatError(f"unsupported key type {algorithm!r}", hint=f"use one of {ALGORITHMS}")
@@ -180,10 +184,14 @@ def from_multikey(
     return KeyPair(algorithm, public, secret, id=id, controller=controller)
 
 
-def from_jwk(key: dict[str, Any], *, id: str | None = None, controller: str | None = None) -> KeyPair:
+def from_jwk(
+    key: dict[str, Any], *, id: str | None = None, controller: str | None = None
+) -> KeyPair:
     """A key pair from a JWK (OKP Ed25519); private member `d` optional."""
     if not isinstance(key, dict) or key.get("kty") != "OKP" or key.get("crv") != "Ed25519":
-        raise KeyFormatError("only OKP Ed25519 JWKs are supported", hint='expected {"kty": "OKP", "crv": "Ed25519"}')
+        raise KeyFormatError(
+            "only OKP Ed25519 JWKs are supported", hint='expected {"kty": "OKP", "crv": "Ed25519"}'
+        )
     try:
         parsed = jwk.JWK(**key)
         if parsed.has_private:

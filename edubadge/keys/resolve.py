@@ -58,7 +58,12 @@ def _find(document: dict[str, Any], vm_id: str) -> dict[str, Any] | None:
     if _absolute(str(document.get("id", "")), base) == vm_id and "type" in document:
         return document
     candidates: list[Any] = list(document.get("verificationMethod", []) or [])
-    for relationship in ("assertionMethod", "authentication", "capabilityInvocation", "capabilityDelegation"):
+    for relationship in (
+        "assertionMethod",
+        "authentication",
+        "capabilityInvocation",
+        "capabilityDelegation",
+    ):
         candidates.extend(v for v in document.get(relationship, []) or [] if isinstance(v, dict))
     for candidate in candidates:
         if isinstance(candidate, dict) and _absolute(str(candidate.get("id", "")), base) == vm_id:
@@ -83,11 +88,15 @@ def _key_of(method: dict[str, Any], vm_id: str, controller: str) -> KeyPair:
         if kind in JWK_TYPES and isinstance(method.get("publicKeyJwk"), dict):
             jwk = method["publicKeyJwk"]
             if "d" in jwk:
-                raise VerificationMethodError(f"verification method {vm_id!r} publishes a private key")
+                raise VerificationMethodError(
+                    f"verification method {vm_id!r} publishes a private key"
+                )
             return from_jwk(jwk, id=vm_id, controller=controller)
     except KeyFormatError as error:
         raise VerificationMethodError(f"verification method {vm_id!r}: {error.message}") from None
-    raise VerificationMethodError(f"verification method {vm_id!r} has no supported key (type {kind!r})")
+    raise VerificationMethodError(
+        f"verification method {vm_id!r} has no supported key (type {kind!r})"
+    )
 
 
 def resolve_verification_method(
@@ -95,7 +104,9 @@ def resolve_verification_method(
 ) -> VerificationMethod:
     """Resolve `vm_id` to its public key, requiring its controller to list it under `purpose`."""
     if not isinstance(vm_id, str) or not _SCHEME.match(vm_id):
-        raise VerificationMethodError(f"verification method {vm_id!r} is not an absolute URL or DID URL")
+        raise VerificationMethodError(
+            f"verification method {vm_id!r} is not an absolute URL or DID URL"
+        )
     if vm_id.startswith("did:key:") and "#" not in vm_id:
         # A did:key has exactly one key; a bare did:key names it (as OB3 validators accept).
         vm_id = f"{vm_id}#{vm_id.removeprefix('did:key:')}"
@@ -103,11 +114,15 @@ def resolve_verification_method(
         document = _load(vm_id.split("#", 1)[0], loader)
         method = _find(document, vm_id)
         if method is None:
-            raise VerificationMethodError(f"verification method {vm_id!r} not found in its document")
+            raise VerificationMethodError(
+                f"verification method {vm_id!r} not found in its document"
+            )
         controller_id = method.get("controller")
         if not isinstance(controller_id, str):
             raise VerificationMethodError(f"verification method {vm_id!r} names no controller")
-        controller = document if document.get("id") == controller_id else _load(controller_id, loader)
+        controller = (
+            document if document.get("id") == controller_id else _load(controller_id, loader)
+        )
         if controller.get("id") != controller_id:
             raise VerificationMethodError(f"controller document of {vm_id!r} has another id")
         if not _listed(controller, purpose, vm_id):

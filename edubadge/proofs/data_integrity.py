@@ -199,6 +199,9 @@ def verify_proof(
         if expires <= (now or datetime.now(UTC)):
             raise ProofError(f"proof expired at {proof['expires']}")
     unsecured = _unsecured(document, _previous(proof, proofs_of(document)))
+    if cryptosuite.proof_carries_context and "@context" in unsecured and "@context" not in proof:
+        # Every issuer of this suite writes it; a proof without it was edited after signing.
+        raise ProofError(f"a {cryptosuite.name} proof must carry the document's @context")
     if "@context" in proof:
         # The proof's context must be the document's, or a prefix of it, in order.
         context = proof["@context"]
@@ -208,12 +211,17 @@ def verify_proof(
         if theirs[: len(ours)] != ours:
             raise ProofError("the proof's @context does not match the document's @context")
         unsecured["@context"] = copy.deepcopy(context)
-    method = resolve_verification_method(str(proof.get("verificationMethod")), loader, purpose=purpose)
+    method = resolve_verification_method(
+        str(proof.get("verificationMethod")), loader, purpose=purpose
+    )
     if method.key.algorithm not in cryptosuite.key_algorithms:
         raise ProofError(f"a {method.key.algorithm} key cannot verify {cryptosuite.name}")
     data = _hash_data(cryptosuite, unsecured, _proof_config(proof, unsecured), loader)
     if not cryptosuite.verify(data, proof_value, method.key):
-        raise ProofError("the signature does not match the document", hint="the credential was changed or signed with another key")
+        raise ProofError(
+            "the signature does not match the document",
+            hint="the credential was changed or signed with another key",
+        )
     return method
 
 

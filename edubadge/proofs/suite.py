@@ -38,7 +38,7 @@ class Cryptosuite(ABC):
 
     @abstractmethod
     def canonicalize(self, document: dict[str, Any], loader: DocumentLoader) -> bytes:
-        """The canonical bytes of a JSON-LD document (the unsecured document or the proof config)."""
+        """The canonical bytes of a document (the unsecured document or the proof config)."""
 
     def hash(self, data: bytes) -> bytes:
         """The suite's hash."""

@@ -1,0 +1,1 @@
+"""Model <-> wire documents as plain dicts: `ob3` (Open Badges 3.0)."""

@@ -1,0 +1,77 @@
+"""The `Issuer` facade: an institution's profile, its signer and its cryptosuite."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .errors import InputError
+from .formats import ob3
+from .jsonld.loader import DocumentLoader
+from .keys.signer import Signer
+from .model import MicroCredential, Organisation
+from .proofs.data_integrity import add_proof
+from .proofs.registry import get_suite
+
+DEFAULT_SUITE = "eddsa-rdfc-2022"
+
+
+class Issuer:
+    """Issues micro-credentials as signed OB 3.0 credentials.
+
+    The profile's `id` must be the controller of the signer's verification method: a
+    verifier accepts a credential only when the issuer controls the key that signed it.
+    """
+
+    def __init__(
+        self,
+        profile: Organisation,
+        signer: Signer,
+        *,
+        suite: str = DEFAULT_SUITE,
+        loader: DocumentLoader | None = None,
+    ) -> None:
+        get_suite(suite)  # fail early on an unknown suite
+        if profile.id != signer.id.split("#", 1)[0]:
+            raise InputError(
+                f"the issuer {profile.id!r} does not control the signing key {signer.id!r}",
+                hint="use a key whose controller is the issuer's id",
+            )
+        self.profile = profile
+        self.signer = signer
+        self.suite = suite
+        self.loader = loader
+
+    def __repr__(self) -> str:
+        return f"Issuer({self.profile.id!r}, suite={self.suite!r})"
+
+    def credential(
+        self, record: MicroCredential, *, micro_credential: bool = True
+    ) -> dict[str, Any]:
+        """The unsigned OB 3.0 credential for a record (refused if marked but incomplete)."""
+        return ob3.to_credential(record, self.profile, micro_credential=micro_credential)
+
+    def sign(
+        self, document: Mapping[str, Any], *, options: Mapping[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """Add this issuer's proof to a document."""
+        return add_proof(
+            document, self.signer, suite=self.suite, options=options, loader=self.loader
+        )
+
+    def issue(
+        self,
+        record: MicroCredential,
+        *,
+        micro_credential: bool = True,
+        options: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """A signed OB 3.0 credential for one micro-credential record.
+
+        With `micro_credential=True` (the default) the credential is marked as an EU
+        micro-credential, which is refused with `NotAMicroCredentialError` listing what is
+        missing unless every mandatory element is present; `False` issues a plain badge.
+        """
+        return self.sign(
+            self.credential(record, micro_credential=micro_credential), options=options
+        )

@@ -1,0 +1,114 @@
+"""The `edubadge` command: keygen, issue, verify (exit codes 0/1/2), demo and its manifest."""
+
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+
+import pytest
+
+from edubadge.cli import main
+
+from .shared import ROOT
+
+INPUT = ROOT / "vectors" / "microcredential" / "input.json"
+
+
+def test_keygen_issue_verify(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    key = tmp_path / "issuer.key"
+    assert main(["keygen", "--out", str(key)]) == 0
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["controller"].startswith("did:key:z6Mk")
+    assert "secretKeyMultibase" not in json.dumps(printed)
+    for suite in ("eddsa-rdfc-2022", "eddsa-jcs-2022"):
+        out = tmp_path / f"{suite}.json"
+        assert (
+            main(["issue", str(INPUT), "--key", str(key), "--suite", suite, "--out", str(out)]) == 0
+        )
+        credential = json.loads(out.read_text())
+        assert credential["proof"]["cryptosuite"] == suite
+        assert credential["issuer"]["id"] == printed["controller"]
+        assert main(["verify", str(out)]) == 0
+        assert "VERIFIED" in capsys.readouterr().out
+        assert main(["verify", str(out), "--json"]) == 0
+        assert json.loads(capsys.readouterr().out)["verified"] is True
+
+
+def test_verify_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    key = tmp_path / "k"
+    main(["keygen", "--out", str(key)])
+    out = tmp_path / "c.json"
+    main(["issue", str(INPUT), "--key", str(key), "--out", str(out)])
+    credential = json.loads(out.read_text())
+    credential["credentialSubject"]["creditsEarned"] = 60.0
+    forged = tmp_path / "forged.json"
+    forged.write_text(json.dumps(credential))
+    capsys.readouterr()
+    assert main(["verify", str(forged)]) == 1
+    assert "NOT VERIFIED" in capsys.readouterr().out
+    garbage = tmp_path / "garbage.json"
+    garbage.write_bytes(b"\x00not json")
+    assert main(["verify", str(garbage)]) == 2
+    assert main(["verify", str(tmp_path / "missing.json")]) == 2
+    with pytest.raises(SystemExit) as usage:
+        main(["verify"])
+    assert usage.value.code == 2
+
+
+def test_issue_reports_invalid_fields(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    key = tmp_path / "k"
+    main(["keygen", "--out", str(key)])
+    request = json.loads(INPUT.read_text())
+    request["eqf_level"] = 11
+    request["credits"] = [{"framework": "hours", "points": 5}]
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(request))
+    capsys.readouterr()
+    assert main(["issue", str(bad), "--key", str(key)]) == 2
+    error = capsys.readouterr().err
+    assert "eqf_level" in error and "credits[0].framework" in error
+
+
+def test_incomplete_micro_credential_is_refused_but_can_be_a_badge(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    key = tmp_path / "k"
+    main(["keygen", "--out", str(key)])
+    request = json.loads(INPUT.read_text())
+    del request["quality_assurance"], request["eqf_level"]
+    short = tmp_path / "short.json"
+    short.write_text(json.dumps(request))
+    capsys.readouterr()
+    assert main(["issue", str(short), "--key", str(key)]) == 2
+    assert "quality assurance" in capsys.readouterr().err
+    assert (
+        main(
+            [
+                "issue",
+                str(short),
+                "--key",
+                str(key),
+                "--plain-badge",
+                "--out",
+                str(tmp_path / "b.json"),
+            ]
+        )
+        == 0
+    )
+
+
+def test_demo_writes_artifacts_and_manifest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["demo", "--dir", str(tmp_path)]) == 0
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert {e["expect"] for e in manifest} >= {"verified", "invalid"}
+    for entry in manifest:
+        assert set(entry) == {"file", "role", "format", "suite", "expect"}
+        assert (tmp_path / entry["file"]).is_file()
+        if entry["role"] == "credential":
+            code = main(["verify", str(tmp_path / entry["file"])])
+            assert code == (0 if entry["expect"] == "verified" else 1), entry
+    assert "all as expected" in capsys.readouterr().out
