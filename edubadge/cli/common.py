@@ -1,0 +1,70 @@
+"""What the `edubadge` subcommands share: exit codes, reading input, the offline loader."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+from ..jsonld.loader import DocumentLoader
+from ..parsing import parse_json
+
+EXIT_OK, EXIT_NOT_VERIFIED, EXIT_USAGE = 0, 1, 2
+
+
+def read_json(path: str, what: str) -> Any:
+    """Parse a JSON file strictly; an `InputError` names the file and the fault."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        raise InputError(f"cannot read {what} {path}: {error.strerror}") from None
+    return parse_json(data, what=f"{what} {path}")
+
+
+def write_text(text: str, out: str | None) -> None:
+    """Write to a file, or to standard output when `out` is None."""
+    if out:
+        Path(out).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+
+
+def add_loader_options(parser: argparse.ArgumentParser) -> None:
+    """--context URL=FILE and --controller FILE: documents for the offline loader."""
+    parser.add_argument(
+        "--context",
+        action="append",
+        default=[],
+        metavar="URL=FILE",
+        help="register a JSON-LD context",
+    )
+    parser.add_argument(
+        "--controller",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="register a controller (DID) document",
+    )
+
+
+def loader_from(args: argparse.Namespace) -> DocumentLoader:
+    """The loader with the documents given by --context and --controller."""
+    return _loader(args.context, args.controller)
+
+
+def _loader(contexts: Sequence[str], controllers: Sequence[str]) -> DocumentLoader:
+    extra: dict[str, Any] = {}
+    for item in contexts:
+        url, sep, path = item.partition("=")
+        if not sep:
+            raise InputError(f"--context takes URL=FILE, not {item!r}")
+        extra[url] = read_json(path, "context")
+    for path in controllers:
+        document = read_json(path, "controller document")
+        if not isinstance(document, dict) or not isinstance(document.get("id"), str):
+            raise InputError(f"controller document {path} has no id")
+        extra[document["id"]] = document
+    return DocumentLoader(extra)

@@ -1,0 +1,61 @@
+"""`edubadge verify`: every check, as text or JSON; exit 0 verified, 1 not, 2 bad input."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from ..errors import InputError
+from ..verifier import VerificationResult, verify
+from .common import EXIT_NOT_VERIFIED, EXIT_OK, EXIT_USAGE, add_loader_options, loader_from
+
+MARKS = {"passed": "ok     ", "failed": "FAILED ", "skipped": "skipped"}
+
+
+def describe(result: VerificationResult) -> str:
+    """A verification result as readable lines."""
+    lines = []
+    document = result.document or {}
+    issuer = document.get("issuer")
+    issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
+    if document:
+        lines.append(f"credential {document.get('id', '(no id)')} issued by {issuer_id}")
+    for check in result.checks:
+        detail = f"  {check.detail}" if check.detail else ""
+        lines.append(f"  {MARKS[check.outcome]} {check.id}{detail}")
+        lines += [f"          - {problem.detail}" for problem in check.problems]
+        lines += [f"          ! {warning}" for warning in check.warnings]
+    lines.append("VERIFIED" if result.verified else "NOT VERIFIED")
+    return "\n".join(lines) + "\n"
+
+
+def run(args: argparse.Namespace) -> int:
+    """Verify one file."""
+    try:
+        data = Path(args.file).read_bytes()
+    except OSError as error:
+        raise InputError(f"cannot read {args.file}: {error.strerror}") from None
+    result = verify(data, loader=loader_from(args))
+    if result.check("parse").outcome == "failed":
+        print(f"edubadge: {args.file}: {result.problems[0].detail}", file=sys.stderr)
+        if args.json:
+            print(json.dumps(result.to_dict(), indent=2))
+        return EXIT_USAGE
+    print(
+        json.dumps(result.to_dict(), indent=2) if args.json else describe(result),
+        end="\n" if args.json else "",
+    )
+    return EXIT_OK if result.verified else EXIT_NOT_VERIFIED
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the subcommand."""
+    parser = commands.add_parser(
+        "verify", help="verify a credential: exit 0 verified, 1 not verified, 2 bad input"
+    )
+    parser.add_argument("file")
+    parser.add_argument("--json", action="store_true", help="print the full result as JSON")
+    add_loader_options(parser)
+    parser.set_defaults(run=run)

@@ -1,0 +1,44 @@
+"""`edubadge demo`: the main job end to end, with every artifact written and listed.
+
+Each artifact goes into one folder with `manifest.json`, a list of
+`{"file", "role", "format", "suite", "expect"}` entries, so any outside verifier can check
+what the demo claims. The demo then verifies every artifact itself. A feature adds its
+artifacts with one step function in `STEPS`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .checking import verify_all
+from .core import DemoRun, Say
+from .issuing import create_issuer, forge, issue_micro_credentials, issue_plain_badge
+
+STEPS: tuple[Callable[[DemoRun], None], ...] = (
+    create_issuer,
+    issue_micro_credentials,
+    issue_plain_badge,
+    forge,
+    verify_all,
+)
+
+
+def run_demo(directory: Path, *, say: Say = print) -> list[dict[str, Any]]:
+    """Run every step into `directory`; return the manifest (each entry with `checked`)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    run = DemoRun(directory, say)
+    say(f"edubadge demo -> {directory}/")
+    for step in STEPS:
+        step(run)
+    manifest = [{k: v for k, v in e.items() if k != "checked"} for e in run.manifest]
+    (directory / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", "utf-8")
+    failed = [e for e in run.manifest if not e["checked"]]
+    summary = "all as expected." if not failed else f"{len(failed)} NOT as expected."
+    say(f"\n{len(run.manifest)} artifacts written with manifest.json; {summary}")
+    return run.manifest
+
+
+__all__ = ["STEPS", "DemoRun", "run_demo"]

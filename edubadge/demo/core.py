@@ -1,0 +1,53 @@
+"""The demo's shared state and the artifact manifest."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..issuer import Issuer
+from ..jsonld.loader import DocumentLoader
+
+Say = Callable[[str], None]
+
+
+@dataclass
+class DemoRun:
+    """Where the demo writes, what it has written, who issues, and how it speaks."""
+
+    directory: Path
+    say: Say
+    loader: DocumentLoader = field(default_factory=DocumentLoader)
+    manifest: list[dict[str, Any]] = field(default_factory=list)
+    issuers: dict[str, Issuer] = field(default_factory=dict)
+    step: int = 0
+
+    def heading(self, text: str) -> None:
+        """Announce the next step."""
+        self.step += 1
+        self.say(f"\n{self.step}. {text}")
+
+    def write(
+        self,
+        name: str,
+        document: Any,
+        *,
+        role: str,
+        format: str,
+        suite: str | None,
+        expect: str,
+    ) -> Path:
+        """Write one JSON artifact and list it in the manifest."""
+        path = self.directory / name
+        path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        self.manifest.append(
+            {"file": name, "role": role, "format": format, "suite": suite, "expect": expect}
+        )
+        return path
+
+    def read(self, name: str) -> Any:
+        """An artifact written earlier."""
+        return json.loads((self.directory / name).read_text("utf-8"))
