@@ -1,0 +1,5 @@
+"""Opt-in network access. Nothing in edubadge fetches unless the caller passes a `Fetcher`."""
+
+from .fetcher import Fetched, Fetcher, fetch_json
+
+__all__ = ["Fetched", "Fetcher", "fetch_json"]
