@@ -25,7 +25,7 @@ def run(args: argparse.Namespace) -> int:
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the subcommand."""
     parser = commands.add_parser("keygen", help="generate a key pair into a key file (mode 0600)")
-    parser.add_argument("--type", default="Ed25519", choices=list(keys.keypair.ALGORITHMS))
+    parser.add_argument("--type", default="Ed25519", choices=keys.algorithm_names())
     parser.add_argument("--out", required=True, help="key file to write")
     parser.add_argument("--controller", help="controller id (default: the key's did:key)")
     parser.add_argument("--force", action="store_true", help="overwrite an existing key file")

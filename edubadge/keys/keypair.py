@@ -1,27 +1,20 @@
 """Key pairs: generate, import and export (Multikey, JWK), sign and verify.
 
 A `KeyPair` is also a `Signer`. Its secret never appears in `repr`, `str` or an error message;
-exporting it takes an explicit `include_secret=True`.
+exporting it takes an explicit `include_secret=True`. Algorithm-specific work is delegated to
+the registered `KeyAlgorithm` (`edubadge.keys.algorithms`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ed25519
 from jwcrypto import jwk
 
 from ..errors import KeyFormatError
-from .multikey import decode_multikey, encode_multikey
-
-ALGORITHMS = ("Ed25519",)
-
-_RAW = serialization.Encoding.Raw
-_RAW_PUBLIC = serialization.PublicFormat.Raw
-_RAW_PRIVATE = serialization.PrivateFormat.Raw
-_NO_ENCRYPTION = serialization.NoEncryption()
+from .algorithms import KeyAlgorithm, algorithm_names, algorithm_of_key, get_algorithm
+from .ed25519 import Ed25519  # noqa: F401  (registers the Ed25519 key type)
+from .multikey import decode_multikey, encode_multibase
 
 
 class KeyPair:
@@ -30,16 +23,13 @@ class KeyPair:
     def __init__(
         self,
         algorithm: str,
-        public_key: ed25519.Ed25519PublicKey,
-        secret_key: ed25519.Ed25519PrivateKey | None = None,
+        public_key: Any,
+        secret_key: Any | None = None,
         *,
         id: str | None = None,
         controller: str | None = None,
     ) -> None:
-        if algorithm not in ALGORITHMS:
-            raise KeyFormatError(
-                f"unsupported key type {algorithm!r}", hint=f"use one of {ALGORITHMS}"
-            )
+        self._algorithm: KeyAlgorithm = get_algorithm(algorithm)
         self.algorithm = algorithm
         self._public = public_key
         self.__secret = secret_key
@@ -51,13 +41,21 @@ class KeyPair:
 
     @property
     def public_bytes(self) -> bytes:
-        """The raw public key."""
-        return self._public.public_bytes(_RAW, _RAW_PUBLIC)
+        """The raw public key (the bytes Multikey encodes)."""
+        return self._algorithm.public_raw(self._public)
 
     @property
     def public_key_multibase(self) -> str:
         """The public key as a Multikey string (`z6Mk...` for Ed25519)."""
-        return encode_multikey(self.algorithm, "public", self.public_bytes)
+        prefix = self._algorithm.public_prefix
+        if prefix is None:
+            raise KeyFormatError(f"{self.algorithm} keys have no Multikey form")
+        return encode_multibase(prefix + self.public_bytes)
+
+    @property
+    def public_key_object(self) -> Any:
+        """The `cryptography` public key."""
+        return self._public
 
     @property
     def has_secret(self) -> bool:
@@ -91,17 +89,18 @@ class KeyPair:
         """Sign `data` (the `Signer` protocol)."""
         if self.__secret is None:
             raise KeyFormatError(f"key {self.id!r} holds no secret and cannot sign")
-        return self.__secret.sign(data)
+        return self._algorithm.sign(self.__secret, data)
 
     def verify(self, data: bytes, signature: bytes) -> bool:
         """True when `signature` is valid for `data` under this public key."""
-        try:
-            self._public.verify(signature, data)
-        except InvalidSignature:
-            return False
-        return True
+        return self._algorithm.verify(self._public, data, signature)
 
     # --- export ----------------------------------------------------------------------------
+
+    def _secret_or_raise(self) -> Any:
+        if self.__secret is None:
+            raise KeyFormatError(f"key {self.id!r} holds no secret to export")
+        return self.__secret
 
     def to_multikey(self, *, include_secret: bool = False) -> dict[str, str]:
         """The key as a Multikey verification method (with `secretKeyMultibase` if asked)."""
@@ -112,21 +111,20 @@ class KeyPair:
             "publicKeyMultibase": self.public_key_multibase,
         }
         if include_secret:
-            if self.__secret is None:
-                raise KeyFormatError(f"key {self.id!r} holds no secret to export")
-            seed = self.__secret.private_bytes(_RAW, _RAW_PRIVATE, _NO_ENCRYPTION)
-            document["secretKeyMultibase"] = encode_multikey(self.algorithm, "secret", seed)
+            raw = self._algorithm.secret_raw(self._secret_or_raise())
+            prefix = self._algorithm.secret_prefix
+            assert prefix is not None
+            document["secretKeyMultibase"] = encode_multibase(prefix + raw)
         return document
 
     def to_jwk(self, *, include_secret: bool = False) -> dict[str, Any]:
-        """The key as a JWK (RFC 8037 OKP for Ed25519), public members only unless asked."""
-        key = jwk.JWK.from_pyca(self.__secret if include_secret and self.__secret else self._public)
+        """The key as a JWK, public members only unless asked."""
         if include_secret:
-            if self.__secret is None:
-                raise KeyFormatError(f"key {self.id!r} holds no secret to export")
-            exported: dict[str, Any] = key.export_private(as_dict=True)
+            exported: dict[str, Any] = jwk.JWK.from_pyca(self._secret_or_raise()).export_private(
+                as_dict=True
+            )
         else:
-            exported = key.export_public(as_dict=True)
+            exported = jwk.JWK.from_pyca(self._public).export_public(as_dict=True)
         exported.pop("kid", None)
         return exported
 
@@ -138,9 +136,8 @@ def generate(
     kind: str = "Ed25519", *, id: str | None = None, controller: str | None = None
 ) -> KeyPair:
     """A new random key pair; by default identified as a did:key."""
-    if kind != "Ed25519":
-        raise KeyFormatError(f"unsupported key type {kind!r}", hint=f"use one of {ALGORITHMS}")
-    secret = ed25519.Ed25519PrivateKey.generate()
+    algorithm = get_algorithm(kind)
+    secret = algorithm.generate()
     return KeyPair(kind, secret.public_key(), secret, id=id, controller=controller)
 
 
@@ -148,7 +145,7 @@ def from_seed(seed: bytes, *, id: str | None = None, controller: str | None = No
     """An Ed25519 key pair from its 32-byte seed (deterministic test keys, vectors)."""
     if len(seed) != 32:
         raise KeyFormatError(f"an Ed25519 seed has 32 bytes, not {len(seed)}")
-    secret = ed25519.Ed25519PrivateKey.from_private_bytes(seed)
+    secret = get_algorithm("Ed25519").secret_from_raw(seed, None)
     return KeyPair("Ed25519", secret.public_key(), secret, id=id, controller=controller)
 
 
@@ -159,46 +156,39 @@ def from_multikey(
     id: str | None = None,
     controller: str | None = None,
 ) -> KeyPair:
-    """A key pair from Multikey strings; an Ed25519 secret holds 32 bytes or 64 (seed + public)."""
+    """A key pair from Multikey strings (an Ed25519 secret: 32 bytes, or 64 = seed + public)."""
     algorithm, public_raw = decode_multikey(public_key_multibase, "public")
-    if algorithm != "Ed25519":
-        raise KeyFormatError(f"unsupported key type {algorithm!r}", hint=f"use one of {ALGORITHMS}")
-    if len(public_raw) != 32:
-        raise KeyFormatError(f"an Ed25519 public key has 32 bytes, not {len(public_raw)}")
-    public = ed25519.Ed25519PublicKey.from_public_bytes(public_raw)
+    public = algorithm.public_from_raw(public_raw)
     if secret_key_multibase is None:
-        return KeyPair(algorithm, public, id=id, controller=controller)
+        return KeyPair(algorithm.name, public, id=id, controller=controller)
     secret_algorithm, secret_raw = decode_multikey(secret_key_multibase, "secret")
-    if secret_algorithm != algorithm:
-        raise KeyFormatError(f"secret key is {secret_algorithm}, public key is {algorithm}")
-    if len(secret_raw) == 64:
-        # Digital Bazaar's form: seed || public key; the halves must agree.
-        if secret_raw[32:] != public_raw:
-            raise KeyFormatError("the 64-byte secret key does not end with the public key")
-        secret_raw = secret_raw[:32]
-    if len(secret_raw) != 32:
-        raise KeyFormatError(f"an Ed25519 secret key has 32 or 64 bytes, not {len(secret_raw)}")
-    secret = ed25519.Ed25519PrivateKey.from_private_bytes(secret_raw)
-    if secret.public_key().public_bytes(_RAW, _RAW_PUBLIC) != public_raw:
+    if secret_algorithm is not algorithm:
+        raise KeyFormatError(
+            f"secret key is {secret_algorithm.name}, public key is {algorithm.name}"
+        )
+    secret = algorithm.secret_from_raw(secret_raw, public_raw)
+    if algorithm.public_raw(secret.public_key()) != public_raw:
         raise KeyFormatError("the secret key does not belong to the public key")
-    return KeyPair(algorithm, public, secret, id=id, controller=controller)
+    return KeyPair(algorithm.name, public, secret, id=id, controller=controller)
 
 
 def from_jwk(
     key: dict[str, Any], *, id: str | None = None, controller: str | None = None
 ) -> KeyPair:
-    """A key pair from a JWK (OKP Ed25519); private member `d` optional."""
-    if not isinstance(key, dict) or key.get("kty") != "OKP" or key.get("crv") != "Ed25519":
-        raise KeyFormatError(
-            "only OKP Ed25519 JWKs are supported", hint='expected {"kty": "OKP", "crv": "Ed25519"}'
-        )
+    """A key pair from a JWK of a registered key type; private members optional."""
+    if not isinstance(key, dict) or not isinstance(key.get("kty"), str):
+        raise KeyFormatError("a JWK is a JSON object with a 'kty'")
     try:
         parsed = jwk.JWK(**key)
         if parsed.has_private:
             secret = parsed.get_op_key("sign")
-            return KeyPair("Ed25519", secret.public_key(), secret, id=id, controller=controller)
-        return KeyPair("Ed25519", parsed.get_op_key("verify"), id=id, controller=controller)
-    except KeyFormatError:
-        raise
+            public = secret.public_key()
+        else:
+            secret, public = None, parsed.get_op_key("verify")
     except Exception as error:  # jwcrypto raises assorted types for bad members
         raise KeyFormatError(f"invalid JWK: {type(error).__name__}") from None
+    algorithm = algorithm_of_key(public)
+    return KeyPair(algorithm.name, public, secret, id=id, controller=controller)
+
+
+__all__ = ["KeyPair", "algorithm_names", "from_jwk", "from_multikey", "from_seed", "generate"]

@@ -1,20 +1,11 @@
-"""Multibase (base58btc, `z`) and multicodec prefixes for Multikey encodings."""
+"""Multibase (base58btc, `z`) and the multicodec prefixes of Multikey encodings."""
 
 from __future__ import annotations
 
 import base58
 
 from ..errors import KeyFormatError
-
-# multicodec varint prefixes, by (algorithm, public|secret)
-PREFIXES: dict[tuple[str, str], bytes] = {
-    ("Ed25519", "public"): b"\xed\x01",
-    ("Ed25519", "secret"): b"\x80\x26",
-    ("P-256", "public"): b"\x80\x24",
-    ("P-256", "secret"): b"\x86\x26",
-    ("P-384", "public"): b"\x81\x24",
-    ("P-384", "secret"): b"\x87\x26",
-}
+from .algorithms import KeyAlgorithm, algorithm_of_prefix
 
 
 def encode_multibase(data: bytes) -> str:
@@ -32,15 +23,6 @@ def decode_multibase(value: str, *, what: str = "value") -> bytes:
         raise KeyFormatError(f"{what} is not valid base58btc: {error}") from None
 
 
-def encode_multikey(algorithm: str, kind: str, raw: bytes) -> str:
-    """Multikey string for raw key bytes (`kind` is "public" or "secret")."""
-    return encode_multibase(PREFIXES[(algorithm, kind)] + raw)
-
-
-def decode_multikey(value: str, kind: str) -> tuple[str, bytes]:
-    """(algorithm, raw bytes) of a Multikey string of the given kind."""
-    data = decode_multibase(value, what=f"{kind} key")
-    for (algorithm, k), prefix in PREFIXES.items():
-        if k == kind and data.startswith(prefix):
-            return algorithm, data[len(prefix) :]
-    raise KeyFormatError(f"{kind} key has an unknown multicodec prefix 0x{data[:2].hex()}")
+def decode_multikey(value: str, kind: str) -> tuple[KeyAlgorithm, bytes]:
+    """(algorithm, raw bytes) of a Multikey string of the given kind ("public" or "secret")."""
+    return algorithm_of_prefix(decode_multibase(value, what=f"{kind} key"), kind)
