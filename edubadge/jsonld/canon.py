@@ -1,42 +1,40 @@
-"""Canonical forms: RDFC-1.0 N-Quads (through pyld, in safe mode) and JCS (RFC 8785)."""
+"""Canonical forms: RDFC-1.0 N-Quads and JCS (RFC 8785), always in safe mode.
+
+RDFC-1.0 and the safe-mode check take one of two routes: the compiled route
+(`compiled.quads`, then `rdfc.canonical_nquads`) for the shapes credentials use, or pyld's
+expansion and toRDF for everything else. Both give the same N-Quads and the same errors;
+`route_counts()` says how often each ran (and why the pyld route was taken).
+"""
 
 from __future__ import annotations
 
-import hashlib
-from typing import Any
+import logging
+from collections import Counter
+from typing import Any, Literal
 
 import rfc8785
 from pyld import jsonld
-from pyld.canon import URDNA2015
 
-from ..errors import EdubadgeError, InputError, ResourceLimitError
+from ..errors import EdubadgeError, InputError
+from . import compiled
 from .loader import DocumentLoader, default_loader
+from .rdfc import MAX_NDEGREE_CALLS, BoundedRdfc, canonical_nquads
 from .safe import RELATIVE_BASE, SafeProcessor, unwrap
 
-# RDFC-1.0 on hostile input ("poison graphs") can take exponential time. The N-degree hash
-# is the expensive step; a legitimate credential needs a handful of calls at most.
-MAX_NDEGREE_CALLS = 2_000
+Route = Literal["auto", "pyld"]
+_log = logging.getLogger(__name__)
+_ROUTES: Counter[str] = Counter()
 
 
-class _BoundedRdfc(URDNA2015):  # type: ignore[misc]
-    """RDFC-1.0 with a chosen hash and a bound on N-degree hashing work."""
+def route_counts() -> dict[str, int]:
+    """How often each route ran in this process: `fast`, `pyld` and `pyld:<reason>`."""
+    return dict(_ROUTES)
 
-    def __init__(self, hash_name: str, max_calls: int) -> None:
-        super().__init__()
-        self._hash_name = hash_name
-        self._calls_left = max_calls
 
-    def create_hash(self) -> Any:
-        return hashlib.new(self._hash_name)
-
-    def hash_n_degree_quads(self, id_: str, issuer: Any) -> Any:
-        self._calls_left -= 1
-        if self._calls_left < 0:
-            raise ResourceLimitError(
-                "RDFC-1.0 canonicalisation exceeded its work limit",
-                hint="its blank nodes form a graph built to be expensive to canonicalise",
-            )
-        return super().hash_n_degree_quads(id_, issuer)
+def _fallback(reason: str) -> None:
+    _ROUTES["pyld"] += 1
+    _ROUTES[f"pyld:{reason}"] += 1
+    _log.debug("JSON-LD fast route not taken: %s", reason)
 
 
 def _options(loader: DocumentLoader) -> dict[str, Any]:
@@ -72,19 +70,46 @@ def to_dataset(document: dict[str, Any], loader: DocumentLoader | None = None) -
         raise unwrap(error) from None
 
 
+def check(
+    document: dict[str, Any], loader: DocumentLoader | None = None, route: Route = "auto"
+) -> None:
+    """Safe mode over a document without canonicalising it (an `EdubadgeError` if unsafe)."""
+    loader = loader or default_loader()
+    if route == "auto":
+        try:
+            compiled.check(document, loader)
+        except compiled.NotCompiled as why:
+            _fallback(why.reason)
+        else:
+            _ROUTES["fast"] += 1
+            return
+    expand(document, loader)
+
+
 def rdfc(
     document: dict[str, Any],
     loader: DocumentLoader | None = None,
     *,
     hash_name: str = "sha256",
     max_work: int = MAX_NDEGREE_CALLS,
+    route: Route = "auto",
 ) -> str:
-    """RDFC-1.0 canonical N-Quads of a JSON-LD document (`hash_name` is RDFC's internal hash)."""
+    """RDFC-1.0 canonical N-Quads of a JSON-LD document (`hash_name` is RDFC's internal hash).
+
+    `route="pyld"` skips the compiled route (the two give the same result).
+    """
+    loader = loader or default_loader()
+    if route == "auto":
+        try:
+            statements = compiled.quads(document, loader)
+        except compiled.NotCompiled as why:
+            _fallback(why.reason)
+        else:
+            _ROUTES["fast"] += 1
+            return canonical_nquads(statements, hash_name=hash_name, max_work=max_work)
     dataset = to_dataset(document, loader)
     try:
-        return _BoundedRdfc(hash_name, max_work).main(  # type: ignore[no-any-return]
-            dataset, {"format": "application/n-quads"}
-        )
+        return BoundedRdfc(hash_name, max_work).canonicalize(dataset)
     except EdubadgeError:
         raise
     except Exception as error:
