@@ -12,13 +12,14 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import rfc8785
 from hypothesis import given
 from hypothesis import strategies as st
 
 from edubadge import keys
 from edubadge.errors import EdubadgeError, ResourceLimitError
 from edubadge.formats import ob3
-from edubadge.jsonld import DocumentLoader, bundled_urls, check, rdfc, route_counts
+from edubadge.jsonld import DocumentLoader, bundled_urls, check, jcs, rdfc, route_counts
 from edubadge.model import Organisation
 
 from .shared import require_shared, served_contexts
@@ -266,3 +267,39 @@ def test_sha384_inside_rdfc_is_kept_on_the_fast_route() -> None:
     assert fast == rdfc(document, loader, hash_name="sha384", route="pyld")
     # labels follow the order of the hashes: 8 nodes in the same order under both is 1 in 8!
     assert fast != rdfc(document, loader)
+
+
+JSON = st.recursive(
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(-(2**60), 2**60),
+        st.floats(allow_nan=False, allow_infinity=False),
+        st.text(),
+    ),
+    lambda children: st.one_of(
+        st.lists(children, max_size=4), st.dictionaries(st.text(), children, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@given(JSON)
+def test_jcs_equals_the_rfc8785_library(value: Any) -> None:
+    expected = ("ok", rfc8785.dumps(value)) if _encodable(value) else None
+    try:
+        got: tuple[str, Any] = ("ok", jcs(value))
+    except EdubadgeError:
+        got = ("error", None)
+    if expected is None:
+        assert got[0] == "error"
+    else:
+        assert got == expected
+
+
+def _encodable(value: Any) -> bool:
+    try:
+        rfc8785.dumps(value)
+    except Exception:
+        return False
+    return True

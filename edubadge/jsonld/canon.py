@@ -8,6 +8,7 @@ expansion and toRDF for everything else. Both give the same N-Quads and the same
 
 from __future__ import annotations
 
+import json
 import logging
 from collections import Counter
 from typing import Any, Literal
@@ -116,8 +117,63 @@ def rdfc(
         raise unwrap(error) from None
 
 
+_MAX_SAFE_INTEGER = 2**53 - 1
+_DUMPS = json.JSONEncoder(
+    ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
+).encode
+
+
+class _NeedsFullJcs(Exception):
+    """A value json.dumps would not write as RFC 8785 does (rare numbers, astral keys)."""
+
+
+def _es_numbers(value: Any) -> Any:
+    """`value` with integral floats as ints, so json.dumps writes numbers as ECMAScript does.
+
+    Returns `value` itself when nothing changes. Raises `_NeedsFullJcs` for what json.dumps
+    cannot match: floats written with an exponent, integers past 2**53, keys outside the
+    Basic Multilingual Plane (RFC 8785 sorts keys by UTF-16 code units).
+    """
+    kind = type(value)
+    if kind is str or kind is bool or value is None:
+        return value
+    if kind is int:
+        if -_MAX_SAFE_INTEGER <= value <= _MAX_SAFE_INTEGER:
+            return value
+        raise _NeedsFullJcs
+    if kind is float:
+        if value.is_integer() and abs(value) <= _MAX_SAFE_INTEGER:
+            return int(value)
+        if 1e-4 <= abs(value) < 1e16:  # repr() and ECMAScript agree here
+            return value
+        raise _NeedsFullJcs
+    if kind is dict:
+        changed = None
+        for key, item in value.items():
+            if not key.isascii() and any(ord(c) > 0xFFFF for c in key):
+                raise _NeedsFullJcs
+            new = _es_numbers(item)
+            if new is not item:
+                if changed is None:
+                    changed = dict(value)
+                changed[key] = new
+        return value if changed is None else changed
+    if kind is list:
+        items = [_es_numbers(item) for item in value]
+        return value if all(a is b for a, b in zip(items, value, strict=True)) else items
+    raise _NeedsFullJcs
+
+
 def jcs(value: Any) -> bytes:
-    """RFC 8785 JSON Canonicalization Scheme bytes of a JSON value."""
+    """RFC 8785 JSON Canonicalization Scheme bytes of a JSON value.
+
+    json.dumps writes the JCS form of most JSON (sorted keys, minimal escapes, no spaces)
+    at C speed; what it would write differently goes through the rfc8785 library.
+    """
+    try:
+        return _DUMPS(_es_numbers(value)).encode("utf-8")
+    except (_NeedsFullJcs, UnicodeEncodeError, TypeError, ValueError, AttributeError):
+        pass
     try:
         return rfc8785.dumps(value)
     except (rfc8785.CanonicalizationError, TypeError, ValueError) as error:

@@ -127,11 +127,14 @@ class _Active:
     def child(
         self, walk: _Walk, local: Any, key: Any, *, propagate: bool, override: bool
     ) -> _Active:
-        """The active context after processing `local` (cached under `key`)."""
+        """The active context after processing `local`, cached under `key`.
+
+        `key` is `local` itself when it is a string or tuple, else its `id()`: the cached entry
+        keeps `local` alive and is checked to be it, so an `id()` cannot be reused meanwhile.
+        """
         cache_key = (key, propagate, override)
         entry = self.children.get(cache_key)
-        # the cached entry keeps `local` alive, so an id() key cannot be reused meanwhile
-        if entry is not None and entry[0] is local:
+        if entry is not None and (entry[0] is local or not isinstance(key, int)):
             return entry[1]
         options = walk.options()
         try:
