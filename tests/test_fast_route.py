@@ -214,7 +214,8 @@ def test_a_shape_outside_the_fast_route_falls_back_and_is_counted() -> None:
 
 def test_look_alike_blank_nodes_take_n_degree_hashing_and_still_match() -> None:
     loader = DocumentLoader()
-    twin = {"type": ["Alignment"], "targetName": "same", "targetUrl": "https://example.org/x"}
+    name = 'same \\n "quoted"\t\\\\ \n end'  # escapes survive the N-degree route
+    twin = {"type": ["Alignment"], "targetName": name, "targetUrl": "https://example.org/x"}
     document = {
         "@context": [V2, OB3],
         "type": ["Achievement"],

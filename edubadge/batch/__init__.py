@@ -144,17 +144,20 @@ def _collect(
 
 
 def _finish(results: list[Result], store: BatchStore | None) -> Iterator[BatchOutcome]:
+    issued = [(key, credential) for key, credential, _ in results if credential is not None]
+    stored_error = None
+    if store is not None and issued:
+        try:
+            store.put_many(issued)
+        except OSError as failure:
+            stored_error = f"not stored: {failure}"
     for key, credential, error in results:
         if credential is None:
             yield BatchOutcome(key, "failed", error=error)
-            continue
-        if store is not None:
-            try:
-                store.put(key, credential)
-            except OSError as failure:
-                yield BatchOutcome(key, "failed", error=f"not stored: {failure}")
-                continue
-        yield BatchOutcome(key, "issued", credential)
+        elif stored_error is not None:
+            yield BatchOutcome(key, "failed", error=stored_error)
+        else:
+            yield BatchOutcome(key, "issued", credential)
 
 
 __all__ = [

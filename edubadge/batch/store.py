@@ -6,6 +6,8 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -16,27 +18,55 @@ class BatchStore(Protocol):
     def __contains__(self, key: object) -> bool:
         """True when the record with this key was issued before."""
 
-    def put(self, key: str, credential: dict[str, Any]) -> None:
-        """Keep an issued credential durably (before the batch reports it issued)."""
+    def put_many(self, items: Sequence[tuple[str, dict[str, Any]]]) -> None:
+        """Keep issued credentials durably (before the batch reports them issued)."""
 
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write a file whole or not at all: temp file, fsync, rename, fsync the folder."""
+    write_atomic_many([(path, data)])
+
+
+def _write_temp(path: Path, data: bytes) -> str:
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
-    folder = os.open(path.parent, os.O_RDONLY)
+    return temp
+
+
+def write_atomic_many(items: Sequence[tuple[Path, bytes]]) -> None:
+    """Write several files, each whole or not at all, with one group commit.
+
+    Every temp file is written and fsynced (in parallel, so the file system commits them
+    together) before any is renamed into place; then each folder is fsynced once.
+    """
+    if not items:
+        return
+    with ThreadPoolExecutor(max_workers=min(16, len(items))) as pool:
+        futures = [pool.submit(_write_temp, path, data) for path, data in items]
+    temps = [f.result() if f.exception() is None else None for f in futures]
     try:
-        os.fsync(folder)
-    finally:
-        os.close(folder)
+        for future in futures:
+            future.result()  # raise the first failure
+        for (path, _), temp in zip(items, temps, strict=True):
+            os.replace(temp, path)  # type: ignore[arg-type]
+    except BaseException:
+        for temp in temps:
+            if temp is not None:
+                Path(temp).unlink(missing_ok=True)
+        raise
+    for parent in {path.parent for path, _ in items}:
+        folder = os.open(parent, os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
 
 
 class DirectoryStore:
@@ -60,6 +90,10 @@ class DirectoryStore:
     def __contains__(self, key: object) -> bool:
         return isinstance(key, str) and self.path(key).is_file()
 
-    def put(self, key: str, credential: dict[str, Any]) -> None:
-        text = json.dumps(credential, indent=2, ensure_ascii=False) + "\n"
-        write_atomic(self.path(key), text.encode("utf-8"))
+    def put_many(self, items: Sequence[tuple[str, dict[str, Any]]]) -> None:
+        write_atomic_many(
+            [
+                (self.path(key), (json.dumps(c, indent=2, ensure_ascii=False) + "\n").encode())
+                for key, c in items
+            ]
+        )
