@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from .bake import image_kind, unbake
 from .datamodel import (
     VC1_CONTEXT,
     context_problems,
@@ -98,6 +99,9 @@ def _parse(state: _State, check: Check) -> None:
     try:
         if isinstance(raw, os.PathLike):
             raw = Path(raw).read_bytes()
+        if isinstance(raw, (bytes, bytearray)) and (kind := image_kind(bytes(raw))):
+            raw = unbake(bytes(raw))
+            check.detail = f"unbaked from a {kind.upper()} image"
         if isinstance(raw, (str, bytes, bytearray)):
             raw = parse_json(bytes(raw) if isinstance(raw, bytearray) else raw, what="credential")
         elif isinstance(raw, dict):
