@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .baking import bake_badges
 from .batch import issue_batch
 from .checking import verify_all
 from .core import DemoRun, Say
@@ -23,6 +24,7 @@ STEPS: tuple[Callable[[DemoRun], None], ...] = (
     issue_micro_credentials,
     issue_plain_badge,
     forge,
+    bake_badges,
     issue_batch,
     verify_all,
 )
