@@ -14,13 +14,12 @@ from collections import Counter
 from typing import Any, Literal
 
 import rfc8785
-from pyld import jsonld
 
 from ..errors import EdubadgeError, InputError
 from . import compiled
 from .loader import DocumentLoader, default_loader
 from .rdfc import MAX_NDEGREE_CALLS, BoundedRdfc, canonical_nquads
-from .safe import RELATIVE_BASE, SafeProcessor, unwrap
+from .safe import SafeProcessor, unwrap
 
 Route = Literal["auto", "pyld"]
 _log = logging.getLogger(__name__)
@@ -40,10 +39,7 @@ def _fallback(reason: str) -> None:
 
 def _options(loader: DocumentLoader) -> dict[str, Any]:
     return {
-        "documentLoader": loader,
-        "contextResolver": jsonld.ContextResolver(loader.context_cache, loader),
-        "base": RELATIVE_BASE,
-        "processingMode": "json-ld-1.1",
+        **compiled.pyld_options(loader),
         "extractAllScripts": False,
         "produceGeneralizedRdf": False,
     }

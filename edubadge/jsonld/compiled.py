@@ -172,7 +172,8 @@ _PROCESSOR = jsonld.JsonLdProcessor()
 _ROOTS: weakref.WeakKeyDictionary[DocumentLoader, _Active] = weakref.WeakKeyDictionary()
 
 
-def _options(loader: DocumentLoader) -> dict[str, Any]:
+def pyld_options(loader: DocumentLoader) -> dict[str, Any]:
+    """pyld options for a loader: its own context cache, the reserved relative base."""
     return {
         "documentLoader": loader,
         "contextResolver": jsonld.ContextResolver(loader.context_cache, loader),
@@ -184,7 +185,7 @@ def _options(loader: DocumentLoader) -> dict[str, Any]:
 def _root(loader: DocumentLoader) -> _Active:
     root = _ROOTS.get(loader)
     if root is None:
-        root = _ROOTS[loader] = _Active(_PROCESSOR._get_initial_context(_options(loader)), None)
+        root = _ROOTS[loader] = _Active(_PROCESSOR._get_initial_context(pyld_options(loader)), None)
     return root
 
 
@@ -245,7 +246,7 @@ class _Walk:
         self.count = 0
 
     def options(self) -> dict[str, Any]:
-        return _options(self.loader)
+        return pyld_options(self.loader)
 
     def label(self, name: str | None) -> str:
         """A fresh blank node label, or ours for one of the document's own labels."""
