@@ -9,7 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
+from ..issuer import Issuer
 from ..jsonld.loader import DocumentLoader
+from ..keys import KeyPair
+from ..model import Organisation
 from ..parsing import parse_json
 
 EXIT_OK, EXIT_NOT_VERIFIED, EXIT_USAGE = 0, 1, 2
@@ -68,3 +71,18 @@ def _loader(contexts: Sequence[str], controllers: Sequence[str]) -> DocumentLoad
             raise InputError(f"controller document {path} has no id")
         extra[document["id"]] = document
     return DocumentLoader(extra)
+
+
+def issuer_from(request: Any, path: str, key: KeyPair, suite: str) -> Issuer:
+    """The `Issuer` of a description's `issuer` section (removed from `request`); its id
+    defaults to the key's controller."""
+    if not isinstance(request, dict):
+        raise InputError(f"{path}: a micro-credential description is a JSON object")
+    issuer_data = request.pop("issuer", None)
+    if not isinstance(issuer_data, dict):
+        raise InputError(
+            f"{path}: no 'issuer' object",
+            hint='add "issuer": {"name": ..., "country": ...} (id: the key\'s controller)',
+        )
+    issuer_data.setdefault("id", key.controller)
+    return Issuer(Organisation.model_validate(issuer_data), key, suite=suite)

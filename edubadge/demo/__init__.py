@@ -16,12 +16,16 @@ from typing import Any
 from .checking import verify_all
 from .core import DemoRun, Say
 from .issuing import create_issuer, forge, issue_micro_credentials, issue_plain_badge
+from .stacking import break_the_stack, issue_modules, stack_certificate
 
 STEPS: tuple[Callable[[DemoRun], None], ...] = (
     create_issuer,
     issue_micro_credentials,
     issue_plain_badge,
     forge,
+    issue_modules,
+    stack_certificate,
+    break_the_stack,
     verify_all,
 )
 

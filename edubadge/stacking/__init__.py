@@ -10,7 +10,7 @@
 """
 
 from .build import stack, unbundle
-from .components import is_stack, pins_of, rule_of
+from .components import is_stack, pins_of, rule_of, select_components
 from .digest import component_digest, digest_matches
 from .rules import Choice, ClauseOutcome, StackRule
 from .terms import STACKING_CONTEXT
@@ -29,6 +29,7 @@ __all__ = [
     "is_stack",
     "pins_of",
     "rule_of",
+    "select_components",
     "stack",
     "unbundle",
 ]

@@ -6,7 +6,7 @@ EDC (`hasPart` on the LearningAchievement) plugs in as another `facts_of` branch
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -14,6 +14,7 @@ from typing import Any
 
 from ..datamodel import as_list, is_ob3, parse_datetime_stamp, types_of
 from ..errors import InputError
+from .digest import digest_matches
 from .rules import StackRule, credit_points
 from .terms import COMPONENT_MEDIA_TYPE, RULE
 
@@ -124,3 +125,20 @@ def credentials_in(item: Any) -> list[tuple[str, Any]]:
     if not inner:
         raise InputError("the presentation holds no verifiableCredential")
     return [(f".verifiableCredential[{j}]", credential) for j, credential in enumerate(inner)]
+
+
+def select_components(stacked: Mapping[str, Any], held: Sequence[Any]) -> list[Any]:
+    """The credentials among `held` (a wallet) that `stacked` pins, matched by id and digest,
+    in pin order; what a holder presents with the stack."""
+    chosen = []
+    for pin in pins_of(stacked):
+        for credential in held:
+            if not isinstance(credential, Mapping) or credential.get("id") != pin.id:
+                continue
+            try:
+                if digest_matches(credential, list(pin.digests)):
+                    chosen.append(credential)
+                    break
+            except InputError:
+                continue
+    return chosen

@@ -56,6 +56,7 @@ class ComponentOutcome:
     pin: int | None = None
     name: str | None = None
     issuer: str | None = None
+    issuer_name: str | None = None
     failures: dict[str, str] = field(default_factory=dict)
     result: VerificationResult | None = None
 
@@ -275,7 +276,11 @@ def check_stack(
         except InputError as error:
             outcome.fail("format", error.message)
             continue
-        outcome.name, outcome.issuer = facts.name, facts.issuer
+        outcome.name, outcome.issuer, outcome.issuer_name = (
+            facts.name,
+            facts.issuer,
+            facts.issuer_name,
+        )
         if trusted_issuers is not None and facts.issuer not in trusted_issuers:
             outcome.fail("untrusted-issuer", f"issuer {facts.issuer} is not in the trust list")
         if facts.achievement is not None:
