@@ -172,20 +172,23 @@ def unbundle(
     *,
     part_of: str,
     micro_credential: bool = True,
+    salt: str | None = None,
     options: Mapping[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
     """Signed credentials for modules completed inside a larger programme.
 
     Each module's achievement says `isPartOf` the programme's achievement (`part_of`, an
     IRI), so the learner can take a module's credential elsewhere and it still says where
-    it belongs.
+    it belongs. `salt` fixes the identity-hash salt (conformance vectors); None draws one.
     """
     if not is_url(part_of):
         raise InputError(f"part_of must be the programme achievement's IRI, not {part_of!r}")
     issued = []
     for module in modules:
         unsigned = with_stacking_context(
-            issuer.credential(_record(module), micro_credential=micro_credential)
+            ob3.to_credential(
+                _record(module), issuer.profile, micro_credential=micro_credential, salt=salt
+            )
         )
         unsigned["credentialSubject"]["achievement"][IS_PART_OF] = part_of
         issued.append(issuer.sign(unsigned, options=options))
