@@ -65,9 +65,12 @@ def _learner(record: MicroCredential, facts: list[Facts]) -> Learner:
     ids = {f.subject.get("id") for f in facts}
     if len(ids) == 1 and isinstance(next(iter(ids)), str):
         return Learner(id=next(iter(ids)))
-    raise InputError(
-        "the components do not share one subject id, so the learner cannot be derived",
-        hint="give the learner (id, name or email) in the achievement description",
+    hint = "give the learner (id, name or email) in the achievement description"
+    raise StackingError(
+        [
+            (f"component {f.id}", f"learner: subject {f.subject.get('id') or '(no id)'}; {hint}")
+            for f in facts
+        ]
     )
 
 

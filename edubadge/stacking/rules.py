@@ -11,7 +11,8 @@ A rule is a conjunction of named clauses, written in the credential (OB 3.0:
      "validAtAward": true}                                  # every component valid when awarded
 
 A failing clause is named by its key (`allOf`, `nOf[0]`, `minimumCredits`, `sameLearner`,
-`validAtAward`). Only components that verified count towards `allOf`, `nOf` and the credits.
+`validAtAward`). Only components that verified count towards `allOf`, `nOf` and the credits
+(a component failing only the learner or award-time test fails those clauses alone).
 """
 
 from __future__ import annotations

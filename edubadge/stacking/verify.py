@@ -248,7 +248,7 @@ def check_stack(
     inner: dict[int, list[_Presented]] = {}
     for index, item in assigned.items():
         if item.document is not None and is_stack(item.document):
-            members = _members(item.document, presented, used)
+            members = _members(item.document, presented)
             inner[index] = members
             used.update(id(m) for m in members)
 
@@ -304,7 +304,11 @@ def check_stack(
             valid_at_award=late is None,
         )
         inputs.append((pin.index, entry))
-    settled = [replace(e, verified=outcomes[index].verified) for index, e in inputs]
+    # learner and award-time failures are their own clauses; anything else stops it counting
+    own_clauses = {"learner", "valid-at-award"}
+    settled = [
+        replace(e, verified=set(outcomes[index].failures) <= own_clauses) for index, e in inputs
+    ]
     extra = []
     for item in presented:
         if id(item) in used:
@@ -339,14 +343,13 @@ def _matches(item: _Presented, pin: Pin) -> bool:
         return False
 
 
-def _members(
-    stack: Mapping[str, Any], presented: list[_Presented], used: set[int]
-) -> list[_Presented]:
-    """The presented credentials that belong below a nested stack (its pins, recursively)."""
+def _members(stack: Mapping[str, Any], presented: list[_Presented]) -> list[_Presented]:
+    """The presented credentials that belong below a nested stack (its pins, recursively);
+    one also pinned above is passed down too (and reported as counted twice)."""
     wanted = {
         credential_id for credential_id, _ in _subtree(stack, {p.id: p for p in presented if p.id})
     }
-    return [p for p in presented if p.id in wanted and id(p) not in used]
+    return [p for p in presented if p.id in wanted and p.document is not stack]
 
 
 __all__ = [
