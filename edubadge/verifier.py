@@ -14,13 +14,16 @@ import os
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .bake import image_kind, unbake
 from .datamodel import (
     VC1_CONTEXT,
     context_problems,
     contexts_of,
     credential_problems,
+    inline_contexts,
     parse_datetime_stamp,
 )
 from .errors import EdubadgeError, InputError, JsonLdError, ProofError, VerificationMethodError
@@ -101,6 +104,7 @@ class _State:
     now: datetime
     purpose: str
     issuer_binding: bool
+    allow_inline_contexts: bool
     components: Sequence[Any] | None = None
     trusted_issuers: Collection[str] | None = None
     learner: Mapping[str, str] | None = None
@@ -110,10 +114,19 @@ class _State:
 
 
 def _parse(state: _State, check: Check) -> None:
+    raw = state.raw
     try:
-        raw = load_document(state.raw, what="credential")
-    except InputError as error:
-        check.fail("PARSING_ERROR", error.message)
+        if isinstance(raw, os.PathLike):
+            raw = Path(raw).read_bytes()
+        if isinstance(raw, (bytes, bytearray)) and (kind := image_kind(bytes(raw))):
+            raw = unbake(bytes(raw))
+            check.detail = f"unbaked from a {kind.upper()} image"
+        if not isinstance(raw, (str, bytes, bytearray, dict)):
+            raise InputError(f"cannot verify a {type(raw).__name__}")
+        raw = load_document(raw, what="credential")
+    except (InputError, OSError) as error:
+        message = error.message if isinstance(error, EdubadgeError) else str(error)
+        check.fail("PARSING_ERROR", message)
         return
     if not isinstance(raw, dict):
         check.fail("PARSING_ERROR", "a credential is a JSON object")
@@ -133,6 +146,14 @@ def _context(state: _State, check: Check) -> None:
                 f"unknown context {url!r}: edubadge never fetches contexts; "
                 "register it with DocumentLoader(extra=...)",
                 f"$['@context'][{i}]",
+            )
+    if not state.allow_inline_contexts:
+        for path in inline_contexts(document):
+            check.fail(
+                "MALFORMED_VALUE_ERROR",
+                f"{path} is an inline context: it can give the signed data a meaning its JSON "
+                "does not show; publish it at a URL and register it, or allow inline contexts",
+                path,
             )
     contexts = contexts_of(document)
     if contexts[:1] == [VC1_CONTEXT]:
@@ -229,6 +250,7 @@ def _verify_component(state: _State) -> Callable[[Any, Sequence[Any] | None], Ve
             loader=state.loader,
             now=state.now,
             purpose=state.purpose,
+            allow_inline_contexts=state.allow_inline_contexts,
             components=components,
             trusted_issuers=state.trusted_issuers,
             learner=state.learner,
@@ -307,11 +329,15 @@ def verify(
     components: Sequence[Any] | None = None,
     trusted_issuers: Collection[str] | None = None,
     learner: Mapping[str, str] | None = None,
+    allow_inline_contexts: bool = False,
 ) -> VerificationResult:
     """Verify a credential (a dict, JSON text or bytes, or a file path) and report every check.
 
     `issuer_binding` requires each proof's key to be controlled by the credential's issuer;
-    turn it off only to check a proof alone (as the W3C cryptosuite vectors do).
+    turn it off only to check a proof alone (as the W3C cryptosuite vectors do). Contexts
+    given inline (objects in `@context`, or `@context` below the top) are refused unless
+    `allow_inline_contexts`: they can change what the signed quads mean without the JSON
+    showing it.
 
     For a stack, `components` are the component credentials (each as `credential` may be
     given, or a `VerifiablePresentation` holding them): each is verified with these same
@@ -329,6 +355,7 @@ def verify(
         components=components,
         trusted_issuers=trusted_issuers,
         learner=learner,
+        allow_inline_contexts=allow_inline_contexts,
     )
     checks = [Check("parse")]
     _parse(state, checks[0])

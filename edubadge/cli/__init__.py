@@ -8,10 +8,10 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from ..errors import EdubadgeError
-from . import demo, issue, keygen, stack, verify
+from . import baking, demo, issue, keygen, stack, verify
 from .common import EXIT_USAGE
 
-COMMANDS = (keygen, issue, stack, verify, demo)
+COMMANDS = (keygen, issue, stack, verify, baking, demo)
 
 
 class _Parser(argparse.ArgumentParser):

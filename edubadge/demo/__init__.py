@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .baking import bake_badges
 from .checking import verify_all
 from .core import DemoRun, Say
 from .issuing import create_issuer, forge, issue_micro_credentials, issue_plain_badge
@@ -23,6 +24,7 @@ STEPS: tuple[Callable[[DemoRun], None], ...] = (
     issue_micro_credentials,
     issue_plain_badge,
     forge,
+    bake_badges,
     issue_modules,
     stack_certificate,
     break_the_stack,

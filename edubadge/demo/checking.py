@@ -19,13 +19,16 @@ def verify_all(run: DemoRun) -> None:
         if entry["role"] == "public-key":
             entry["checked"] = True
             continue
-        document = run.read(entry["file"])
         components = None
         if entry["role"] == "stack":
             # a holder's wallet: the credentials among the artifacts that the stack pins
-            held = [run.read(e["file"]) for e in run.manifest if e["role"] == "credential"]
-            components = select_components(document, held)
-        result = verify(document, loader=run.loader, components=components)
+            held = [
+                run.read(e["file"])
+                for e in run.manifest
+                if e["role"] == "credential" and e["file"].endswith(".json")
+            ]
+            components = select_components(run.read(entry["file"]), held)
+        result = verify(run.directory / entry["file"], loader=run.loader, components=components)
         got = verdict(result)
         entry["checked"] = got == entry["expect"]
         reason = f"  ({result.problems[0].detail})" if result.problems else ""
