@@ -53,6 +53,17 @@ def add_loader_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_trust_option(parser: argparse.ArgumentParser) -> None:
+    """--trust ISSUER: the issuers stack components may come from."""
+    parser.add_argument(
+        "--trust",
+        action="append",
+        default=[],
+        metavar="ISSUER",
+        help="accept components only from this issuer id (repeat for several)",
+    )
+
+
 def loader_from(args: argparse.Namespace) -> DocumentLoader:
     """The loader with the documents given by --context and --controller."""
     return _loader(args.context, args.controller)

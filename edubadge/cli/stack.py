@@ -9,7 +9,15 @@ from .. import keys
 from ..issuer import DEFAULT_SUITE
 from ..proofs.registry import suite_names
 from ..stacking import StackRule, stack
-from .common import EXIT_OK, add_loader_options, issuer_from, loader_from, read_json, write_text
+from .common import (
+    EXIT_OK,
+    add_loader_options,
+    add_trust_option,
+    issuer_from,
+    loader_from,
+    read_json,
+    write_text,
+)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -48,13 +56,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument("--rule", required=True, metavar="FILE", help="the stacking rule (JSON)")
     parser.add_argument("--key", required=True, help="the issuer's key file")
     parser.add_argument("--suite", default=DEFAULT_SUITE, choices=suite_names())
-    parser.add_argument(
-        "--trust",
-        action="append",
-        default=[],
-        metavar="ISSUER",
-        help="accept components only from this issuer id (repeat for several)",
-    )
+    add_trust_option(parser)
     parser.add_argument("--out", help="write the credential here (default: stdout)")
     parser.add_argument(
         "--plain-badge", action="store_true", help="do not mark it as an EU micro-credential"

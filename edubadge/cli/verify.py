@@ -14,6 +14,7 @@ from .common import (
     EXIT_OK,
     EXIT_USAGE,
     add_loader_options,
+    add_trust_option,
     loader_from,
     read_json,
 )
@@ -98,13 +99,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         metavar="FILE",
         help="a component of the stack (credential or presentation); repeat for each",
     )
-    parser.add_argument(
-        "--trust",
-        action="append",
-        default=[],
-        metavar="ISSUER",
-        help="accept components only from this issuer id (repeat for several)",
-    )
+    add_trust_option(parser)
     parser.add_argument(
         "--learner",
         action="append",

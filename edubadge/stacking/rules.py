@@ -177,25 +177,21 @@ class StackRule:
                 )
             )
         if self.same_learner:
-            others = [p.component for p in parts if not p.same_learner]
             outcomes.append(
-                ClauseOutcome(
+                _every(
                     "sameLearner",
-                    not others,
-                    f"not shown to be the stack's learner: {_names(others)}"
-                    if others
-                    else "every component is the stack's learner's",
+                    [p.component for p in parts if not p.same_learner],
+                    "not shown to be the stack's learner",
+                    "every component is the stack's learner's",
                 )
             )
         if self.valid_at_award:
-            invalid = [p.component for p in parts if not p.valid_at_award]
             outcomes.append(
-                ClauseOutcome(
+                _every(
                     "validAtAward",
-                    not invalid,
-                    f"not valid when the stack was awarded: {_names(invalid)}"
-                    if invalid
-                    else "every component was valid when the stack was awarded",
+                    [p.component for p in parts if not p.valid_at_award],
+                    "not valid when the stack was awarded",
+                    "every component was valid when the stack was awarded",
                 )
             )
         return outcomes
@@ -203,6 +199,11 @@ class StackRule:
 
 def _names(values: Iterable[str]) -> str:
     return ", ".join(values)
+
+
+def _every(name: str, failing: list[str], failed: str, held: str) -> ClauseOutcome:
+    """A clause every component must satisfy; `failing` names those that do not."""
+    return ClauseOutcome(name, not failing, f"{failed}: {_names(failing)}" if failing else held)
 
 
 def _check_type(data: Mapping[str, Any], expected: str, path: str, problems: list[Any]) -> None:
