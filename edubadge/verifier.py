@@ -3,17 +3,19 @@
 Each check has a stable id (`parse`, `context`, `data-model`, `proof`, `issuer-key`,
 `validity`), and the result lists every check with its outcome and its problems as VC 2.0
 ProblemDetails. `verified` is true only when no check failed and the proof check passed.
+
+A stack (a credential that pins component credentials) also gets the checks `components`
+(each presented component: its own verification, digest, learner, trust) and `stack-rule`.
 """
 
 from __future__ import annotations
 
-import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .bake import image_kind, unbake
 from .datamodel import (
@@ -26,11 +28,16 @@ from .datamodel import (
 )
 from .errors import EdubadgeError, InputError, JsonLdError, ProofError, VerificationMethodError
 from .jsonld.loader import DocumentLoader, default_loader
-from .parsing import MAX_DOCUMENT_BYTES, check_limits, parse_json
+from .parsing import load_document
 from .problems import Check, Problem
 from .proofs.data_integrity import ProofOutcome, proofs_of, verify_proofs
 
+if TYPE_CHECKING:
+    from .stacking.rules import ClauseOutcome
+    from .stacking.verify import ComponentOutcome, StackReport
+
 CHECK_IDS = ("parse", "context", "data-model", "proof", "issuer-key", "validity")
+STACK_CHECK_IDS = ("components", "stack-rule")
 OB3_CURRENT_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 
 
@@ -40,6 +47,8 @@ class VerificationResult:
 
     checks: list[Check]
     document: dict[str, Any] | None = None
+    components: list[ComponentOutcome] = field(default_factory=list)
+    rule: list[ClauseOutcome] = field(default_factory=list)
 
     @property
     def verified(self) -> bool:
@@ -79,6 +88,10 @@ class VerificationResult:
                 "type": self.document.get("type"),
                 "issuer": issuer.get("id") if isinstance(issuer, dict) else issuer,
             }
+        if self.components:
+            data["components"] = [c.to_dict() for c in self.components]
+        if self.rule:
+            data["rule"] = [c.to_dict() for c in self.rule]
         return data
 
 
@@ -92,8 +105,12 @@ class _State:
     purpose: str
     issuer_binding: bool
     allow_inline_contexts: bool
+    components: Sequence[Any] | None = None
+    trusted_issuers: Collection[str] | None = None
+    learner: Mapping[str, str] | None = None
     document: dict[str, Any] | None = None
     proof_outcomes: list[ProofOutcome] = field(default_factory=list)
+    stack: StackReport | None = None
 
 
 def _parse(state: _State, check: Check) -> None:
@@ -104,15 +121,10 @@ def _parse(state: _State, check: Check) -> None:
         if isinstance(raw, (bytes, bytearray)) and (kind := image_kind(bytes(raw))):
             raw = unbake(bytes(raw))
             check.detail = f"unbaked from a {kind.upper()} image"
-        if isinstance(raw, (str, bytes, bytearray)):
-            raw = parse_json(bytes(raw) if isinstance(raw, bytearray) else raw, what="credential")
-        elif isinstance(raw, dict):
-            check_limits(raw)
-            if len(json.dumps(raw).encode("utf-8", "surrogatepass")) > MAX_DOCUMENT_BYTES:
-                raise InputError(f"credential is larger than {MAX_DOCUMENT_BYTES} bytes")
-        else:
+        if not isinstance(raw, (str, bytes, bytearray, dict)):
             raise InputError(f"cannot verify a {type(raw).__name__}")
-    except (InputError, OSError, TypeError, ValueError) as error:
+        raw = load_document(raw, what="credential")
+    except (InputError, OSError) as error:
         message = error.message if isinstance(error, EdubadgeError) else str(error)
         check.fail("PARSING_ERROR", message)
         return
@@ -229,6 +241,75 @@ def _validity(state: _State, check: Check) -> None:
         check.detail = f"valid at {state.now.isoformat()}"
 
 
+def _verify_component(state: _State) -> Callable[[Any, Sequence[Any] | None], VerificationResult]:
+    """How a stack's components are verified: this same `verify`, with the caller's options."""
+
+    def verify_one(credential: Any, components: Sequence[Any] | None) -> VerificationResult:
+        return verify(
+            credential,
+            loader=state.loader,
+            now=state.now,
+            purpose=state.purpose,
+            allow_inline_contexts=state.allow_inline_contexts,
+            components=components,
+            trusted_issuers=state.trusted_issuers,
+            learner=state.learner,
+        )
+
+    return verify_one
+
+
+def _components(state: _State, check: Check) -> None:
+    from .stacking.components import pins_of
+    from .stacking.verify import REASON_KINDS, check_stack
+
+    assert state.document is not None
+    if state.components is None:
+        check.outcome = "skipped"
+        check.detail = (
+            f"pins {len(pins_of(state.document))} component(s); none presented "
+            "(pass components= to check them)"
+        )
+        return
+    state.stack = check_stack(
+        state.document,
+        state.components,
+        verify_one=_verify_component(state),
+        trusted_issuers=state.trusted_issuers,
+        learner=state.learner,
+    )
+    check.warnings += state.stack.warnings
+    for outcome in state.stack.components:
+        path = f"$.relatedResource[{outcome.pin}]" if outcome.pin is not None else None
+        for reason, detail in outcome.failures.items():
+            kind = REASON_KINDS.get(reason, "COMPONENT_INVALID")
+            check.fail(kind, f"component {outcome.id or outcome.where}: {reason}: {detail}", path)
+    if check.passed:
+        check.detail = f"{len(state.stack.components)} component(s) verified"
+
+
+def _stack_rule(state: _State, check: Check) -> None:
+    report = state.stack
+    if report is None:
+        check.outcome = "skipped"
+        check.detail = "no components presented"
+        return
+    base = "$.credentialSubject.achievement.stackingRule"
+    for path, message in report.rule_problems:
+        check.fail("MALFORMED_VALUE_ERROR", f"{path} {message}", path)
+    for clause in report.clauses:
+        if not clause.passed:
+            where = base + ("." + clause.name if not clause.name.startswith("[") else clause.name)
+            check.fail("STACK_RULE_NOT_MET", f"{clause.name}: {clause.detail}", where)
+    if check.passed:
+        check.detail = ", ".join(c.name for c in report.clauses) + " hold"
+
+
+_STACK_PIPELINE: tuple[tuple[str, Callable[[_State, Check], None]], ...] = (
+    ("components", _components),
+    ("stack-rule", _stack_rule),
+)
+
 _PIPELINE: tuple[tuple[str, Callable[[_State, Check], None]], ...] = (
     ("context", _context),
     ("data-model", _data_model),
@@ -245,6 +326,9 @@ def verify(
     now: datetime | None = None,
     purpose: str = "assertionMethod",
     issuer_binding: bool = True,
+    components: Sequence[Any] | None = None,
+    trusted_issuers: Collection[str] | None = None,
+    learner: Mapping[str, str] | None = None,
     allow_inline_contexts: bool = False,
 ) -> VerificationResult:
     """Verify a credential (a dict, JSON text or bytes, or a file path) and report every check.
@@ -254,6 +338,13 @@ def verify(
     given inline (objects in `@context`, or `@context` below the top) are refused unless
     `allow_inline_contexts`: they can change what the signed quads mean without the JSON
     showing it.
+
+    For a stack, `components` are the component credentials (each as `credential` may be
+    given, or a `VerifiablePresentation` holding them): each is verified with these same
+    options, matched to its pinned digest and bound to the stack's learner, and then the
+    stack's rule is checked (`result.components`, `result.rule`). `trusted_issuers` limits
+    the issuers components may come from; `learner` gives plain identities
+    (`{"emailAddress": ...}`) to compare identity hashes made with different salts.
     """
     state = _State(
         raw=credential,
@@ -261,6 +352,9 @@ def verify(
         now=now or datetime.now(UTC),
         purpose=purpose,
         issuer_binding=issuer_binding,
+        components=components,
+        trusted_issuers=trusted_issuers,
+        learner=learner,
         allow_inline_contexts=allow_inline_contexts,
     )
     checks = [Check("parse")]
@@ -276,4 +370,24 @@ def verify(
             run(state, check)
         except EdubadgeError as error:  # a check's own guard: report, never raise
             check.fail("MALFORMED_VALUE_ERROR", str(error))
-    return VerificationResult(checks, state.document)
+    if state.document is not None and (components is not None or _is_stack(state.document)):
+        for check_id, run in _STACK_PIPELINE:
+            check = Check(check_id)
+            checks.append(check)
+            try:
+                run(state, check)
+            except EdubadgeError as error:
+                check.fail("MALFORMED_VALUE_ERROR", str(error))
+    stack = state.stack
+    return VerificationResult(
+        checks,
+        state.document,
+        components=stack.components if stack else [],
+        rule=stack.clauses if stack else [],
+    )
+
+
+def _is_stack(document: dict[str, Any]) -> bool:
+    from .stacking.components import is_stack
+
+    return is_stack(document)
