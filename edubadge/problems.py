@@ -32,6 +32,21 @@ PROBLEM_TYPES: dict[str, tuple[str, int | None, str]] = {
     "NOT_YET_VALID": (EDUBADGE + "NOT_YET_VALID", None, "Not Yet Valid"),
     "EXPIRED": (EDUBADGE + "EXPIRED", None, "Expired"),
     "ISSUER_KEY_MISMATCH": (EDUBADGE + "ISSUER_KEY_MISMATCH", None, "Issuer Key Mismatch"),
+    # JAdES seals (X.509 certificates)
+    "UNSUPPORTED_ALGORITHM": (EDUBADGE + "UNSUPPORTED_ALGORITHM", None, "Unsupported Algorithm"),
+    "CERTIFICATE_UNTRUSTED": (EDUBADGE + "CERTIFICATE_UNTRUSTED", None, "Certificate Untrusted"),
+    "CERTIFICATE_EXPIRED": (EDUBADGE + "CERTIFICATE_EXPIRED", None, "Certificate Expired"),
+    "CERTIFICATE_NOT_YET_VALID": (
+        EDUBADGE + "CERTIFICATE_NOT_YET_VALID",
+        None,
+        "Certificate Not Yet Valid",
+    ),
+    "CERTIFICATE_NOT_VALID_AT_SIGNING_TIME": (
+        EDUBADGE + "CERTIFICATE_NOT_VALID_AT_SIGNING_TIME",
+        None,
+        "Certificate Not Valid At Signing Time",
+    ),
+    "SIGNING_TIME_IN_FUTURE": (EDUBADGE + "SIGNING_TIME_IN_FUTURE", None, "Signing Time In Future"),
 }
 
 Outcome = Literal["passed", "failed", "skipped"]

@@ -2,18 +2,22 @@
 
 Each check has a stable id (`parse`, `context`, `data-model`, `proof`, `issuer-key`,
 `validity`), and the result lists every check with its outcome and its problems as VC 2.0
-ProblemDetails. `verified` is true only when no check failed and the proof check passed.
+ProblemDetails. A JAdES envelope (a sealed Europass EDC) takes `jades-signature`,
+`jades-certificate` and `jades-signing-time` in place of `proof` and `issuer-key`.
+`verified` is true only when no check failed and the proof (or the seal's signature) passed.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from cryptography import x509
 
 from .datamodel import (
     VC1_CONTEXT,
@@ -22,6 +26,14 @@ from .datamodel import (
     credential_problems,
     parse_datetime_stamp,
 )
+from .envelopes.jades import (
+    Envelope,
+    check_certificate,
+    check_signature,
+    check_signing_time,
+    is_jades,
+    parse_envelope,
+)
 from .errors import EdubadgeError, InputError, JsonLdError, ProofError, VerificationMethodError
 from .jsonld.loader import DocumentLoader, default_loader
 from .parsing import check_limits, parse_json
@@ -29,6 +41,16 @@ from .problems import Check, Problem
 from .proofs.data_integrity import ProofOutcome, proofs_of, verify_proofs
 
 CHECK_IDS = ("parse", "context", "data-model", "proof", "issuer-key", "validity")
+JADES_CHECK_IDS = (
+    "parse",
+    "jades-signature",
+    "jades-certificate",
+    "jades-signing-time",
+    "context",
+    "data-model",
+    "validity",
+)
+SECURING_CHECKS = ("proof", "jades-signature")
 OB3_CURRENT_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 
 
@@ -41,9 +63,9 @@ class VerificationResult:
 
     @property
     def verified(self) -> bool:
-        """True when no check failed and a proof verified (a skipped check is not a failure)."""
-        proof = [c for c in self.checks if c.id == "proof"]
-        return bool(proof) and proof[0].passed and all(c.outcome != "failed" for c in self.checks)
+        """True when no check failed and a proof or seal verified (skipped is not failed)."""
+        secured = any(c.id in SECURING_CHECKS and c.passed for c in self.checks)
+        return secured and all(c.outcome != "failed" for c in self.checks)
 
     @property
     def problems(self) -> list[Problem]:
@@ -89,7 +111,9 @@ class _State:
     now: datetime
     purpose: str
     issuer_binding: bool
+    trust_anchors: Sequence[x509.Certificate] = ()
     document: dict[str, Any] | None = None
+    envelope: Envelope | None = None
     proof_outcomes: list[ProofOutcome] = field(default_factory=list)
 
 
@@ -112,7 +136,25 @@ def _parse(state: _State, check: Check) -> None:
     if not isinstance(raw, dict):
         check.fail("PARSING_ERROR", "a credential is a JSON object")
         return
+    if is_jades(raw):
+        _open_envelope(state, check, raw)
+        return
     state.document = raw
+
+
+def _open_envelope(state: _State, check: Check, raw: dict[str, Any]) -> None:
+    """A JAdES envelope: its payload is the credential the other checks look at."""
+    try:
+        envelope = parse_envelope(raw)
+        document = parse_json(envelope.payload, what="sealed payload")
+    except InputError as error:
+        check.fail("PARSING_ERROR", error.message, error.path)
+        return
+    if not isinstance(document, dict):
+        check.fail("PARSING_ERROR", "the sealed payload is not a JSON object", "$.payload")
+        return
+    state.envelope, state.document = envelope, document
+    check.detail = "a JAdES envelope; its payload is the credential"
 
 
 def _context(state: _State, check: Check) -> None:
@@ -214,11 +256,35 @@ def _validity(state: _State, check: Check) -> None:
         check.detail = f"valid at {state.now.isoformat()}"
 
 
-_PIPELINE: tuple[tuple[str, Callable[[_State, Check], None]], ...] = (
+def _jades_signature(state: _State, check: Check) -> None:
+    assert state.envelope is not None
+    check_signature(state.envelope, check)
+
+
+def _jades_certificate(state: _State, check: Check) -> None:
+    assert state.envelope is not None
+    check_certificate(state.envelope, check, state.trust_anchors, state.now)
+
+
+def _jades_signing_time(state: _State, check: Check) -> None:
+    assert state.envelope is not None
+    check_signing_time(state.envelope, check, state.now)
+
+
+Pipeline = tuple[tuple[str, Callable[[_State, Check], None]], ...]
+_PIPELINE: Pipeline = (
     ("context", _context),
     ("data-model", _data_model),
     ("proof", _proof),
     ("issuer-key", _issuer_key),
+    ("validity", _validity),
+)
+_JADES_PIPELINE: Pipeline = (
+    ("jades-signature", _jades_signature),
+    ("jades-certificate", _jades_certificate),
+    ("jades-signing-time", _jades_signing_time),
+    ("context", _context),
+    ("data-model", _data_model),
     ("validity", _validity),
 )
 
@@ -230,11 +296,14 @@ def verify(
     now: datetime | None = None,
     purpose: str = "assertionMethod",
     issuer_binding: bool = True,
+    trust_anchors: Sequence[x509.Certificate] = (),
 ) -> VerificationResult:
     """Verify a credential (a dict, JSON text or bytes, or a file path) and report every check.
 
     `issuer_binding` requires each proof's key to be controlled by the credential's issuer;
-    turn it off only to check a proof alone (as the W3C cryptosuite vectors do).
+    turn it off only to check a proof alone (as the W3C cryptosuite vectors do). A JAdES
+    envelope is verified as a seal, trusted only when its certificate chains to one of
+    `trust_anchors`.
     """
     state = _State(
         raw=credential,
@@ -242,10 +311,12 @@ def verify(
         now=now or datetime.now(UTC),
         purpose=purpose,
         issuer_binding=issuer_binding,
+        trust_anchors=tuple(trust_anchors),
     )
     checks = [Check("parse")]
     _parse(state, checks[0])
-    for check_id, run in _PIPELINE:
+    pipeline = _JADES_PIPELINE if state.envelope is not None else _PIPELINE
+    for check_id, run in pipeline:
         check = Check(check_id)
         checks.append(check)
         if state.document is None:

@@ -7,7 +7,8 @@ import json
 import sys
 from pathlib import Path
 
-from ..errors import InputError
+from ..envelopes.certificates import load_certificates
+from ..errors import CertificateError, InputError
 from ..verifier import VerificationResult, verify
 from .common import EXIT_NOT_VERIFIED, EXIT_OK, EXIT_USAGE, add_loader_options, loader_from
 
@@ -37,7 +38,13 @@ def run(args: argparse.Namespace) -> int:
         data = Path(args.file).read_bytes()
     except OSError as error:
         raise InputError(f"cannot read {args.file}: {error.strerror}") from None
-    result = verify(data, loader=loader_from(args))
+    anchors = []
+    for path in args.trust_anchor:
+        try:
+            anchors += load_certificates(path)
+        except CertificateError as error:
+            raise InputError(f"--trust-anchor: {error}") from None
+    result = verify(data, loader=loader_from(args), trust_anchors=anchors)
     if result.check("parse").outcome == "failed":
         print(f"edubadge: {args.file}: {result.problems[0].detail}", file=sys.stderr)
         if args.json:
@@ -57,5 +64,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     parser.add_argument("file")
     parser.add_argument("--json", action="store_true", help="print the full result as JSON")
+    parser.add_argument(
+        "--trust-anchor",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a CA certificate (PEM or DER) that JAdES seals may chain to; repeatable",
+    )
     add_loader_options(parser)
     parser.set_defaults(run=run)
