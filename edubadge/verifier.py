@@ -26,14 +26,8 @@ from .datamodel import (
     credential_problems,
     parse_datetime_stamp,
 )
-from .envelopes.jades import (
-    Envelope,
-    check_certificate,
-    check_signature,
-    check_signing_time,
-    is_jades,
-    parse_envelope,
-)
+from .envelopes.envelope import Envelope, is_jades, parse_envelope
+from .envelopes.seal_checks import check_certificate, check_signature, check_signing_time
 from .errors import EdubadgeError, InputError, JsonLdError, ProofError, VerificationMethodError
 from .jsonld.loader import DocumentLoader, default_loader
 from .parsing import check_limits, parse_json

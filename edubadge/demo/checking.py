@@ -18,7 +18,9 @@ def verify_all(run: DemoRun) -> None:
         if entry["role"] == "public-key":
             entry["checked"] = True
             continue
-        result = verify(run.directory / entry["file"], loader=run.loader)
+        result = verify(
+            run.directory / entry["file"], loader=run.loader, trust_anchors=run.trust_anchors
+        )
         got = verdict(result)
         entry["checked"] = got == entry["expect"]
         reason = f"  ({result.problems[0].detail})" if result.problems else ""

@@ -1,4 +1,4 @@
-"""X.509 for seals: reading certificates, the JAdES signing-certificate references, chains.
+"""X.509 for seals: algorithms and keys, reading certificates, certificate references, chains.
 
 The references are those EDCI writes into a JAdES header: `x5t#S256` (the SHA-256 digest of
 the certificate, base64url) and `kid` (the DER `IssuerSerial` of ETSI EN 319 122 / RFC 5035,
@@ -38,6 +38,18 @@ ALGORITHM_KEYS: dict[str, type[ec.EllipticCurve] | None] = {
     "ES384": ec.SECP384R1,
     "ES512": ec.SECP521R1,
 }
+ALGORITHMS = tuple(ALGORITHM_KEYS)
+
+
+def algorithm_refusal(algorithm: object) -> str | None:
+    """Why a JWS `alg` cannot make or verify a seal, or None when it can."""
+    if algorithm in ALGORITHMS:
+        return None
+    if algorithm == "none" or algorithm is None:
+        return "alg 'none' (an unsigned JWS) is refused"
+    if isinstance(algorithm, str) and algorithm.startswith("HS"):
+        return f"alg {algorithm!r} (HMAC, a shared secret) is refused: a seal needs a certificate"
+    return f"alg {algorithm!r} is not supported; use one of {', '.join(ALGORITHMS)}"
 
 
 def read_file(path: str | os.PathLike[str], what: str) -> bytes:
