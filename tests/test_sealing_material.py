@@ -164,6 +164,7 @@ def test_unusable_inputs_are_clear_errors(tmp_path: Path) -> None:
 
 def test_the_key_never_shows() -> None:
     material, _ = _pki("RS256")
+    seal({"a": 1}, material)  # the cached JWK must not show either
     secret = material.key.private_numbers().d
     for text in (repr(material), str(material)):
         assert "key=" not in text and "PRIVATE" not in text

@@ -18,7 +18,6 @@ from typing import Any
 
 from cryptography import x509
 from jwcrypto.jwa import JWA
-from jwcrypto.jwk import JWK
 
 from ..errors import InputError, KeyFormatError
 from ..problems import Check, Problem
@@ -100,7 +99,7 @@ def seal(
     }
     protected = b64url(json.dumps(header, separators=(",", ":")).encode("utf-8"))
     signing_input = protected.encode("ascii") + b"." + payload_bytes
-    signature = JWA.signing_alg(algorithm).sign(JWK.from_pyca(material.key), signing_input)
+    signature = JWA.signing_alg(algorithm).sign(material.jwk, signing_input)
     return {
         "payload": payload,
         "signatures": [{"protected": protected, "signature": b64url(signature)}],

@@ -5,13 +5,16 @@ from __future__ import annotations
 import os
 import stat
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from cryptography import x509
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
+from jwcrypto.jwk import JWK
 
 from ..errors import CertificateError, KeyFileError, KeyFormatError
 from .certificates import describe_key, order_chain, parse_certificates, read_file
@@ -47,6 +50,12 @@ class SealingMaterial:
     def certificate(self) -> x509.Certificate:
         """The sealing certificate (the first of the chain)."""
         return self.certificate_chain[0]
+
+    @cached_property
+    def jwk(self) -> Any:
+        """The key as a jwcrypto JWK, made once: jwcrypto rebuilds (and re-checks) an RSA key
+        on its first use, which costs tens of milliseconds."""
+        return JWK.from_pyca(self.key)
 
 
 def _public_bytes(key: object) -> bytes:
