@@ -97,7 +97,7 @@ def test_seal_signs_the_unencoded_payload() -> None:
 # --- round trips and tampering (hypothesis) ------------------------------------------------
 
 json_scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(-(2**53), 2**53), st.text(max_size=20)
+    st.none(), st.booleans(), st.integers(-(2**53 - 1), 2**53 - 1), st.text(max_size=20)
 )
 json_values = st.recursive(
     json_scalars,
@@ -415,6 +415,8 @@ def test_only_json_can_be_sealed() -> None:
         seal({"n": float("nan")}, material("RS256")[0])
     with pytest.raises(InputError, match="only a JSON document"):
         seal({"when": datetime(2031, 1, 1)}, material("RS256")[0])
+    with pytest.raises(InputError, match="outside"):  # verify() would refuse it: I-JSON
+        seal({"n": 2**53}, material("RS256")[0])
 
 
 def test_parse_envelope_keeps_the_strings_as_sent() -> None:

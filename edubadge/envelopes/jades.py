@@ -20,6 +20,7 @@ from cryptography import x509
 from jwcrypto.jwa import JWA
 
 from ..errors import InputError, KeyFormatError
+from ..parsing import MAX_DOCUMENT_BYTES, check_limits
 from ..problems import Check, Problem
 from .certificates import (
     ALGORITHMS,
@@ -80,12 +81,16 @@ def seal(
             misfit, hint=f"this key seals with {', '.join(algorithms_for(public_key))}"
         )
     try:
+        check_limits(document)  # what verify() would refuse is not sealed
         payload = json.dumps(
             dict(document), ensure_ascii=False, separators=(",", ":"), allow_nan=False
         )
         payload_bytes = payload.encode("utf-8")
-    except (TypeError, ValueError) as error:
-        raise InputError(f"only a JSON document can be sealed: {error}") from None
+        if len(payload_bytes) > MAX_DOCUMENT_BYTES:
+            raise InputError(f"it is larger than {MAX_DOCUMENT_BYTES} bytes")
+    except (InputError, TypeError, ValueError) as error:
+        reason = error.message if isinstance(error, InputError) else str(error)
+        raise InputError(f"only a JSON document can be sealed: {reason}") from None
     header = {
         "alg": algorithm,
         "cty": CONTENT_TYPE,
