@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -117,3 +118,26 @@ class Check:
         if self.warnings:
             data["warnings"] = list(self.warnings)
         return data
+
+
+class CheckResults:
+    """What a result with named `checks` offers: every problem and warning, a check by id."""
+
+    checks: Sequence[Check]
+
+    @property
+    def problems(self) -> list[Problem]:
+        """Every problem of every check."""
+        return [p for c in self.checks for p in c.problems]
+
+    @property
+    def warnings(self) -> list[str]:
+        """Every warning of every check (they do not fail verification)."""
+        return [w for c in self.checks for w in c.warnings]
+
+    def check(self, check_id: str) -> Check:
+        """The check with this id."""
+        for c in self.checks:
+            if c.id == check_id:
+                return c
+        raise KeyError(check_id)

@@ -29,29 +29,26 @@ from .datamodel import (
     parse_datetime_stamp,
 )
 from .envelopes.envelope import Envelope, is_jades, parse_envelope
-from .envelopes.seal_checks import check_certificate, check_signature, check_signing_time
+from .envelopes.seal_checks import (
+    JADES_CHECK_IDS,
+    check_certificate,
+    check_signature,
+    check_signing_time,
+)
 from .errors import EdubadgeError, InputError, JsonLdError, ProofError, VerificationMethodError
 from .jsonld.loader import DocumentLoader, default_loader
 from .parsing import MAX_DOCUMENT_BYTES, check_limits, parse_json
-from .problems import Check, Problem
+from .problems import Check, CheckResults
 from .proofs.data_integrity import ProofOutcome, proofs_of, verify_proofs
 
 CHECK_IDS = ("parse", "context", "data-model", "proof", "issuer-key", "validity")
-JADES_CHECK_IDS = (
-    "parse",
-    "jades-signature",
-    "jades-certificate",
-    "jades-signing-time",
-    "context",
-    "data-model",
-    "validity",
-)
+SEALED_CHECK_IDS = ("parse", *JADES_CHECK_IDS, "context", "data-model", "validity")
 SECURING_CHECKS = ("proof", "jades-signature")
 OB3_CURRENT_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 
 
 @dataclass
-class VerificationResult:
+class VerificationResult(CheckResults):
     """Every check that ran, its outcome and problems; `verified` when all passed."""
 
     checks: list[Check]
@@ -62,23 +59,6 @@ class VerificationResult:
         """True when no check failed and a proof or seal verified (skipped is not failed)."""
         secured = any(c.id in SECURING_CHECKS and c.passed for c in self.checks)
         return secured and all(c.outcome != "failed" for c in self.checks)
-
-    @property
-    def problems(self) -> list[Problem]:
-        """Every problem of every check."""
-        return [p for c in self.checks for p in c.problems]
-
-    @property
-    def warnings(self) -> list[str]:
-        """Every warning of every check (they do not fail verification)."""
-        return [w for c in self.checks for w in c.warnings]
-
-    def check(self, check_id: str) -> Check:
-        """The check with this id."""
-        for c in self.checks:
-            if c.id == check_id:
-                return c
-        raise KeyError(check_id)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form: verified, checks, problems, warnings, and who/what was verified."""

@@ -17,7 +17,7 @@ from edubadge.envelopes.testing import make_test_material
 from edubadge.issuer import Issuer
 from edubadge.jsonld.loader import DocumentLoader
 from edubadge.model import Organisation, load_microcredential
-from edubadge.verifier import JADES_CHECK_IDS
+from edubadge.verifier import SEALED_CHECK_IDS
 
 from .shared import ROOT, example_contexts, load
 
@@ -52,7 +52,7 @@ def test_a_sealed_credential_verifies_with_its_trust_anchor(tmp_path: Path) -> N
     for form in (envelope, json.dumps(envelope), json.dumps(envelope).encode(), path):
         result = edubadge.verify(form, trust_anchors=[ROOT_CA], now=NOW)
         assert result.verified, result.to_dict()
-        assert [c.id for c in result.checks] == list(JADES_CHECK_IDS)
+        assert [c.id for c in result.checks] == list(SEALED_CHECK_IDS)
         assert all(c.outcome == "passed" for c in result.checks)
 
 

@@ -21,7 +21,7 @@ from jwcrypto.jwa import JWA
 
 from ..errors import InputError, KeyFormatError
 from ..parsing import MAX_DOCUMENT_BYTES, check_limits
-from ..problems import Check, Problem
+from ..problems import Check, CheckResults
 from .certificates import (
     ALGORITHMS,
     algorithm_refusal,
@@ -112,7 +112,7 @@ def seal(
 
 
 @dataclass(frozen=True)
-class SealVerification:
+class SealVerification(CheckResults):
     """What `verify_seal` found: the payload document and the three named checks."""
 
     document: dict[str, Any] | None
@@ -127,18 +127,6 @@ class SealVerification:
     def verified(self) -> bool:
         """True when the signature, the certificate and the signing time all passed."""
         return all(c.passed for c in self.checks)
-
-    @property
-    def problems(self) -> list[Problem]:
-        """Every problem of every check."""
-        return [p for c in self.checks for p in c.problems]
-
-    def check(self, check_id: str) -> Check:
-        """The check with this id."""
-        for c in self.checks:
-            if c.id == check_id:
-                return c
-        raise KeyError(check_id)
 
 
 def verify_seal(
