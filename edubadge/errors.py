@@ -130,3 +130,10 @@ class UnknownSuiteError(ProofError):
         super().__init__(
             f"unknown cryptosuite {name!r}", hint="registered: " + ", ".join(sorted(known))
         )
+
+
+# --- certificates and seals ---------------------------------------------------------------
+
+
+class CertificateError(EdubadgeError):
+    """An X.509 certificate (chain) that cannot be read, or that does not fit its key."""

@@ -2,7 +2,9 @@
 
 Each check has a stable id (`parse`, `context`, `data-model`, `proof`, `issuer-key`,
 `validity`), and the result lists every check with its outcome and its problems as VC 2.0
-ProblemDetails. `verified` is true only when no check failed and the proof check passed.
+ProblemDetails. A JAdES envelope (a sealed Europass EDC) takes `jades-signature`,
+`jades-certificate` and `jades-signing-time` in place of `proof` and `issuer-key`.
+`verified` is true only when no check failed and the proof (or the seal's signature) passed.
 
 A stack (a credential that pins component credentials) also gets the checks `components`
 (each presented component: its own verification, digest, learner, trust) and `stack-rule`.
@@ -17,6 +19,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cryptography import x509
+
 from .bake import image_kind, unbake
 from .datamodel import (
     VC1_CONTEXT,
@@ -26,10 +30,17 @@ from .datamodel import (
     inline_contexts,
     parse_datetime_stamp,
 )
+from .envelopes.envelope import Envelope, is_jades, parse_envelope
+from .envelopes.seal_checks import (
+    JADES_CHECK_IDS,
+    check_certificate,
+    check_signature,
+    check_signing_time,
+)
 from .errors import EdubadgeError, InputError, JsonLdError, ProofError, VerificationMethodError
 from .jsonld.loader import DocumentLoader, default_loader
-from .parsing import load_document
-from .problems import Check, Problem
+from .parsing import load_document, parse_json
+from .problems import Check, CheckResults
 from .proofs.data_integrity import ProofOutcome, proofs_of, verify_proofs
 
 if TYPE_CHECKING:
@@ -38,11 +49,13 @@ if TYPE_CHECKING:
 
 CHECK_IDS = ("parse", "context", "data-model", "proof", "issuer-key", "validity")
 STACK_CHECK_IDS = ("components", "stack-rule")
+SEALED_CHECK_IDS = ("parse", *JADES_CHECK_IDS, "context", "data-model", "validity")
+SECURING_CHECKS = ("proof", "jades-signature")
 OB3_CURRENT_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 
 
 @dataclass
-class VerificationResult:
+class VerificationResult(CheckResults):
     """Every check that ran, its outcome and problems; `verified` when all passed."""
 
     checks: list[Check]
@@ -52,26 +65,9 @@ class VerificationResult:
 
     @property
     def verified(self) -> bool:
-        """True when no check failed and a proof verified (a skipped check is not a failure)."""
-        proof = [c for c in self.checks if c.id == "proof"]
-        return bool(proof) and proof[0].passed and all(c.outcome != "failed" for c in self.checks)
-
-    @property
-    def problems(self) -> list[Problem]:
-        """Every problem of every check."""
-        return [p for c in self.checks for p in c.problems]
-
-    @property
-    def warnings(self) -> list[str]:
-        """Every warning of every check (they do not fail verification)."""
-        return [w for c in self.checks for w in c.warnings]
-
-    def check(self, check_id: str) -> Check:
-        """The check with this id."""
-        for c in self.checks:
-            if c.id == check_id:
-                return c
-        raise KeyError(check_id)
+        """True when no check failed and a proof or seal verified (skipped is not failed)."""
+        secured = any(c.id in SECURING_CHECKS and c.passed for c in self.checks)
+        return secured and all(c.outcome != "failed" for c in self.checks)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form: verified, checks, problems, warnings, and who/what was verified."""
@@ -108,7 +104,9 @@ class _State:
     components: Sequence[Any] | None = None
     trusted_issuers: Collection[str] | None = None
     learner: Mapping[str, str] | None = None
+    trust_anchors: Sequence[x509.Certificate] = ()
     document: dict[str, Any] | None = None
+    envelope: Envelope | None = None
     proof_outcomes: list[ProofOutcome] = field(default_factory=list)
     stack: StackReport | None = None
 
@@ -131,7 +129,25 @@ def _parse(state: _State, check: Check) -> None:
     if not isinstance(raw, dict):
         check.fail("PARSING_ERROR", "a credential is a JSON object")
         return
+    if is_jades(raw):
+        _open_envelope(state, check, raw)
+        return
     state.document = raw
+
+
+def _open_envelope(state: _State, check: Check, raw: dict[str, Any]) -> None:
+    """A JAdES envelope: its payload is the credential the other checks look at."""
+    try:
+        envelope = parse_envelope(raw)
+        document = parse_json(envelope.payload, what="sealed payload")
+    except InputError as error:
+        check.fail("PARSING_ERROR", error.message, error.path)
+        return
+    if not isinstance(document, dict):
+        check.fail("PARSING_ERROR", "the sealed payload is not a JSON object", "$.payload")
+        return
+    state.envelope, state.document = envelope, document
+    check.detail = "a JAdES envelope; its payload is the credential"
 
 
 def _context(state: _State, check: Check) -> None:
@@ -254,6 +270,7 @@ def _verify_component(state: _State) -> Callable[[Any, Sequence[Any] | None], Ve
             components=components,
             trusted_issuers=state.trusted_issuers,
             learner=state.learner,
+            trust_anchors=state.trust_anchors,
         )
 
     return verify_one
@@ -305,16 +322,39 @@ def _stack_rule(state: _State, check: Check) -> None:
         check.detail = ", ".join(c.name for c in report.clauses) + " hold"
 
 
-_STACK_PIPELINE: tuple[tuple[str, Callable[[_State, Check], None]], ...] = (
+def _jades_signature(state: _State, check: Check) -> None:
+    assert state.envelope is not None
+    check_signature(state.envelope, check)
+
+
+def _jades_certificate(state: _State, check: Check) -> None:
+    assert state.envelope is not None
+    check_certificate(state.envelope, check, state.trust_anchors, state.now)
+
+
+def _jades_signing_time(state: _State, check: Check) -> None:
+    assert state.envelope is not None
+    check_signing_time(state.envelope, check, state.now)
+
+
+Pipeline = tuple[tuple[str, Callable[[_State, Check], None]], ...]
+_STACK_PIPELINE: Pipeline = (
     ("components", _components),
     ("stack-rule", _stack_rule),
 )
-
-_PIPELINE: tuple[tuple[str, Callable[[_State, Check], None]], ...] = (
+_PIPELINE: Pipeline = (
     ("context", _context),
     ("data-model", _data_model),
     ("proof", _proof),
     ("issuer-key", _issuer_key),
+    ("validity", _validity),
+)
+_JADES_PIPELINE: Pipeline = (
+    ("jades-signature", _jades_signature),
+    ("jades-certificate", _jades_certificate),
+    ("jades-signing-time", _jades_signing_time),
+    ("context", _context),
+    ("data-model", _data_model),
     ("validity", _validity),
 )
 
@@ -330,6 +370,7 @@ def verify(
     trusted_issuers: Collection[str] | None = None,
     learner: Mapping[str, str] | None = None,
     allow_inline_contexts: bool = False,
+    trust_anchors: Sequence[x509.Certificate] = (),
 ) -> VerificationResult:
     """Verify a credential (a dict, JSON text or bytes, or a file path) and report every check.
 
@@ -337,7 +378,8 @@ def verify(
     turn it off only to check a proof alone (as the W3C cryptosuite vectors do). Contexts
     given inline (objects in `@context`, or `@context` below the top) are refused unless
     `allow_inline_contexts`: they can change what the signed quads mean without the JSON
-    showing it.
+    showing it. A JAdES envelope is verified as a seal, trusted only when its certificate
+    chains to one of `trust_anchors`.
 
     For a stack, `components` are the component credentials (each as `credential` may be
     given, or a `VerifiablePresentation` holding them): each is verified with these same
@@ -356,10 +398,12 @@ def verify(
         trusted_issuers=trusted_issuers,
         learner=learner,
         allow_inline_contexts=allow_inline_contexts,
+        trust_anchors=tuple(trust_anchors),
     )
     checks = [Check("parse")]
     _parse(state, checks[0])
-    for check_id, run in _PIPELINE:
+    pipeline = _JADES_PIPELINE if state.envelope is not None else _PIPELINE
+    for check_id, run in pipeline:
         check = Check(check_id)
         checks.append(check)
         if state.document is None:

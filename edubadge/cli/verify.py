@@ -7,7 +7,10 @@ import json
 import sys
 from pathlib import Path
 
-from ..errors import InputError
+from cryptography import x509
+
+from ..envelopes.certificates import load_certificates
+from ..errors import CertificateError, InputError
 from ..verifier import VerificationResult, verify
 from .common import (
     EXIT_NOT_VERIFIED,
@@ -53,6 +56,16 @@ def describe(result: VerificationResult) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _anchors(paths: list[str]) -> list[x509.Certificate]:
+    anchors: list[x509.Certificate] = []
+    for path in paths:
+        try:
+            anchors += load_certificates(path)
+        except CertificateError as error:
+            raise InputError(f"--trust-anchor: {error}") from None
+    return anchors
+
+
 def run(args: argparse.Namespace) -> int:
     """Verify one file."""
     try:
@@ -72,6 +85,7 @@ def run(args: argparse.Namespace) -> int:
         components=components if args.component else None,
         trusted_issuers=args.trust or None,
         learner=learner or None,
+        trust_anchors=_anchors(args.trust_anchor),
     )
     if result.check("parse").outcome == "failed":
         print(f"edubadge: {args.file}: {result.problems[0].detail}", file=sys.stderr)
@@ -106,6 +120,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         default=[],
         metavar="TYPE=VALUE",
         help="the learner's plain identity (emailAddress=..., name=...) to check identity hashes",
+    )
+    parser.add_argument(
+        "--trust-anchor",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a CA certificate (PEM or DER) that JAdES seals may chain to; repeatable",
     )
     add_loader_options(parser)
     parser.set_defaults(run=run)

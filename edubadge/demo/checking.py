@@ -28,7 +28,12 @@ def verify_all(run: DemoRun) -> None:
                 if e["role"] == "credential" and e["file"].endswith(".json")
             ]
             components = select_components(run.read(entry["file"]), held)
-        result = verify(run.directory / entry["file"], loader=run.loader, components=components)
+        result = verify(
+            run.directory / entry["file"],
+            loader=run.loader,
+            components=components,
+            trust_anchors=run.trust_anchors,
+        )
         got = verdict(result)
         entry["checked"] = got == entry["expect"]
         reason = f"  ({result.problems[0].detail})" if result.problems else ""

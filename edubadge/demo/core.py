@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cryptography import x509
+
 from ..issuer import Issuer
 from ..jsonld.loader import DocumentLoader
 
@@ -23,6 +25,7 @@ class DemoRun:
     loader: DocumentLoader = field(default_factory=DocumentLoader)
     manifest: list[dict[str, Any]] = field(default_factory=list)
     issuers: dict[str, Issuer] = field(default_factory=dict)
+    trust_anchors: list[x509.Certificate] = field(default_factory=list)  # for sealed artifacts
     step: int = 0
 
     def heading(self, text: str) -> None:
