@@ -10,7 +10,9 @@ default and term languages; embedded, property-scoped and type-scoped contexts.
 Anything else (`@graph`, `@list`, value objects, `@reverse`, `@nest`, maps, `@json`...) and
 anything safe mode would refuse raises `NotCompiled`: the caller then takes the pyld route,
 which gives the exact result or the exact safe-mode error. `check()` is the same walk without
-output, used as the safe-mode check of JCS suites.
+output, used as the safe-mode check of JCS suites; it leaves the document's shape
+(`shapes.Shape`) in a cache per loader, and `known_shape()` accepts a later document of the
+same shape without walking.
 """
 
 from __future__ import annotations
@@ -18,12 +20,12 @@ from __future__ import annotations
 import json
 import math
 import weakref
-from collections.abc import Iterator
 from typing import Any
 
 from cachetools import LRUCache
 from pyld import jsonld, nquads
 
+from . import shapes
 from .loader import DocumentLoader
 from .safe import RELATIVE_BASE, has_duplicates
 
@@ -38,6 +40,7 @@ _KEYWORD_ID = "@id"
 _KEYWORD_TYPE = "@type"
 _KEYWORD_CONTEXT = "@context"
 _MAX_CHILDREN = 64  # embedded contexts cached per active context (bounded for hostile input)
+_MAX_REFERENCES = 4096  # expanded IRI values cached per active context
 
 
 class NotCompiled(Exception):
@@ -89,7 +92,16 @@ class _Term:
 class _Active:
     """One pyld active context with its term cache and its derived contexts."""
 
-    __slots__ = ("children", "ctx", "previous", "terms", "type_iris", "type_scoped")
+    __slots__ = (
+        "children",
+        "ctx",
+        "prefixes",
+        "previous",
+        "references",
+        "terms",
+        "type_iris",
+        "type_scoped",
+    )
 
     def __init__(self, ctx: dict[str, Any], previous: _Active | None) -> None:
         self.ctx = ctx
@@ -97,6 +109,8 @@ class _Active:
         self.terms: dict[str, _Term] = {}
         self.type_iris: dict[str, str | None] = {}
         self.type_scoped: dict[str, Any] = {}
+        self.references: dict[tuple[str, bool], str | None] = {}
+        self.prefixes: dict[str, bool] = {}
         self.children: LRUCache[Any, tuple[Any, _Active]] = LRUCache(maxsize=_MAX_CHILDREN)
 
     def term(self, key: str) -> _Term:
@@ -115,6 +129,45 @@ class _Active:
         iri = str(expanded) if _absolute(expanded) else None
         self.type_iris[value] = iri
         return iri
+
+    def reference(self, value: str, vocab: bool) -> str | None:
+        """An IRI value as safe mode expands it: absolute or a blank node, else None."""
+        key = (value, vocab)
+        try:
+            return self.references[key]
+        except KeyError:
+            pass
+        # pyld returns an absolute IRI as it is unless it is a term or its scheme a prefix
+        # term (most ids): only the others need pyld.
+        colon = value.find(":")
+        if (
+            colon > 0
+            and not (vocab and value in self.ctx["mappings"])
+            and self.plain_prefix(value[:colon])
+            and _absolute(value)
+        ):
+            found: str | None = value
+        else:
+            iri = _PROCESSOR._expand_iri(self.ctx, value, vocab=vocab, base=RELATIVE_BASE)
+            absolute = isinstance(iri, str) and (iri.startswith("_:") or _absolute(iri))
+            found = iri if absolute else None
+        if len(self.references) >= _MAX_REFERENCES:
+            self.references.clear()
+        self.references[key] = found
+        return found
+
+    def plain_prefix(self, prefix: str) -> bool:
+        """True when `prefix:` does not expand through a prefix term (nor is a blank node)."""
+        try:
+            return self.prefixes[prefix]
+        except KeyError:
+            pass
+        mapping = self.ctx["mappings"].get(prefix)
+        plain = prefix != "_" and not (mapping and mapping.get("_prefix"))
+        if len(self.prefixes) >= _MAX_REFERENCES:
+            self.prefixes.clear()
+        self.prefixes[prefix] = plain
+        return plain
 
     def scoped_for_type(self, value: str) -> Any:
         try:
@@ -234,9 +287,9 @@ def literal(value: Any, datatype: str | None, language: str | None) -> str:
 
 
 class _Walk:
-    """One walk over one document; `emit=False` checks without building statements."""
+    """One walk over one document; `emit=False` checks and records the document's shape."""
 
-    __slots__ = ("blank", "count", "emit", "loader", "out")
+    __slots__ = ("blank", "count", "emit", "loader", "out", "size")
 
     def __init__(self, loader: DocumentLoader, emit: bool) -> None:
         self.loader = loader
@@ -244,6 +297,7 @@ class _Walk:
         self.out: set[tuple[str, str, str]] = set()
         self.blank: dict[str, str] = {}
         self.count = 0
+        self.size = 0  # values seen, to bound the shapes remembered
 
     def options(self) -> dict[str, Any]:
         return pyld_options(self.loader)
@@ -258,8 +312,10 @@ class _Walk:
             self.blank[name] = label
         return label
 
-    def node_value(self, term_ctx: _Active, key: str | None, element: dict[str, Any]) -> str:
-        """A node object in value position (pyld `_expand` on a map); returns its subject."""
+    def node_value(
+        self, term_ctx: _Active, key: str | None, element: dict[str, Any]
+    ) -> tuple[str, shapes.Node | None]:
+        """A node object in value position (pyld `_expand` on a map): its subject and plan."""
         active = term_ctx
         must_revert = True
         if active.previous is not None and len(element) <= 2 and "@context" not in element:
@@ -297,10 +353,11 @@ class _Walk:
 
     def node(
         self, active: _Active, type_scoped: _Active, element: dict[str, Any], type_keys: list[str]
-    ) -> str:
-        """Statements of one node object (pyld `_expand_object` then toRDF)."""
+    ) -> tuple[str, shapes.Node | None]:
+        """Statements of one node object (pyld `_expand_object` then toRDF), and its plan."""
         subject: str | None = None
         properties = []
+        plans: list[tuple[str, shapes.Plan]] = []
         for key, value in element.items():
             if key == "@context":
                 continue
@@ -312,6 +369,8 @@ class _Walk:
                 if subject is not None or not isinstance(value, str):
                     raise NotCompiled("@id value")
                 subject = self.reference(active, value, vocab=False)
+                if not self.emit:
+                    plans.append((key, shapes.Reference(active.reference, False)))
             elif iri == _KEYWORD_TYPE:
                 continue
             elif iri == _KEYWORD_CONTEXT:
@@ -345,61 +404,78 @@ class _Walk:
                     raise NotCompiled("term redefined by its own scoped context")
             else:
                 value_term = term
-            for item in self.items(value):
-                if isinstance(item, dict):
-                    obj = self.node_value(term_ctx, key, item)
-                else:
-                    obj = self.scalar(term_ctx, value_term, item)
-                if emit:
-                    out.add((subject, predicate, obj))
-        return subject
+            plan = self.value(subject, predicate, term_ctx, key, value_term, value, True)
+            if plan is not None:
+                plans.append((key, plan))
+        if emit:
+            return subject, None
+        exact = [k for k in element if k == "@context" or k in type_keys]
+        return subject, shapes.Node(element, exact, plans)
 
-    def items(self, value: Any) -> Iterator[Any]:
+    def value(
+        self,
+        subject: str,
+        predicate: str,
+        term_ctx: _Active,
+        key: str,
+        term: _Term,
+        value: Any,
+        top: bool,
+    ) -> shapes.Plan | None:
+        """The statements of one property value (an array's items in turn), and its plan."""
+        self.size += 1
         if value is None:
-            raise NotCompiled("null value")
-        if not isinstance(value, list):
-            yield value
-            return
-        if has_duplicates(value):
-            raise NotCompiled("repeated value")
-        for item in value:
-            if isinstance(item, list):
-                yield from self.items(item)
-            elif item is None:
-                raise NotCompiled("null array item")
-            else:
-                yield item
+            raise NotCompiled("null value" if top else "null array item")
+        if isinstance(value, list):
+            if has_duplicates(value):
+                raise NotCompiled("repeated value")
+            plans = [
+                self.value(subject, predicate, term_ctx, key, term, item, False) for item in value
+            ]
+            return None if self.emit else shapes.Array(plans)  # type: ignore[arg-type]
+        plan: shapes.Plan | None
+        if isinstance(value, dict):
+            obj, plan = self.node_value(term_ctx, key, value)
+        else:
+            obj, plan = self.scalar(term_ctx, term, value)
+        if self.emit:
+            self.out.add((subject, predicate, obj))
+        return plan
 
-    def scalar(self, term_ctx: _Active, term: _Term, value: Any) -> str:
+    def scalar(self, term_ctx: _Active, term: _Term, value: Any) -> tuple[str, shapes.Plan | None]:
         coerce = term.coerce
-        if coerce == "@id" and isinstance(value, str):
-            return self.reference(term_ctx, value, vocab=False)
-        if coerce == "@vocab" and isinstance(value, str):
-            return self.reference(term_ctx, value, vocab=True)
+        if coerce in ("@id", "@vocab") and isinstance(value, str):
+            vocab = coerce == "@vocab"
+            obj = self.reference(term_ctx, value, vocab=vocab)
+            return obj, None if self.emit else shapes.Reference(term_ctx.reference, vocab)
         if not self.emit:
             if isinstance(value, float) and not math.isfinite(value):
                 raise NotCompiled("non-finite number")
-            return ""
+            return "", shapes.Scalar(type(value))
         datatype = coerce if coerce not in (None, "@id", "@vocab") else None
         language = term.language if datatype is None and isinstance(value, str) else None
-        return literal(value, datatype, language)
+        return literal(value, datatype, language), None
 
     def reference(self, active: _Active, value: str, *, vocab: bool) -> str:
-        iri = _PROCESSOR._expand_iri(active.ctx, value, vocab=vocab, base=RELATIVE_BASE)
-        if isinstance(iri, str) and iri.startswith("_:"):
-            return self.label(iri)
-        if not _absolute(iri):
+        iri = active.reference(value, vocab)
+        if iri is None:
             raise NotCompiled("relative IRI")
+        if iri.startswith("_:"):
+            return self.label(iri)
         return f"<{iri}>"
 
 
-def _walk(document: Any, loader: DocumentLoader, emit: bool) -> _Walk:
+# One cache of accepted document shapes per loader, like the active contexts.
+_SHAPES: weakref.WeakKeyDictionary[DocumentLoader, shapes.ShapeCache] = weakref.WeakKeyDictionary()
+
+
+def _walk(document: Any, loader: DocumentLoader, emit: bool) -> tuple[_Walk, shapes.Node | None]:
     if not isinstance(document, dict):
         raise NotCompiled("top level is not an object")
     walk = _Walk(loader, emit)
     root = _root(loader)
-    walk.node_value(root, None, document)
-    return walk
+    _, plan = walk.node_value(root, None, document)
+    return walk, plan
 
 
 def quads(document: Any, loader: DocumentLoader) -> set[tuple[str, str, str]]:
@@ -408,9 +484,24 @@ def quads(document: Any, loader: DocumentLoader) -> set[tuple[str, str, str]]:
     Raises `NotCompiled` when the document is outside the fast route (or safe mode would
     refuse it): the pyld route then gives the answer.
     """
-    return _walk(document, loader, emit=True).out
+    return _walk(document, loader, emit=True)[0].out
 
 
-def check(document: Any, loader: DocumentLoader) -> None:
-    """Safe mode without output: returns when the fast route accepts the document."""
-    _walk(document, loader, emit=False)
+def known_shape(document: Any, loader: DocumentLoader) -> shapes.Shape | None:
+    """The remembered shape this document matches (so safe mode accepts it), else None."""
+    cache = _SHAPES.get(loader)
+    return None if cache is None else cache.find(document)
+
+
+def check(document: Any, loader: DocumentLoader) -> shapes.Shape | None:
+    """Safe mode without output: returns (the document's shape, if remembered) when the fast
+    route accepts the document, raises `NotCompiled` otherwise."""
+    walk, plan = _walk(document, loader, emit=False)
+    if plan is None or walk.size > shapes.MAX_SHAPE_SIZE:
+        return None
+    shape = shapes.Shape(plan)
+    cache = _SHAPES.get(loader)
+    if cache is None:
+        cache = _SHAPES[loader] = shapes.ShapeCache()
+    cache.add(document, shape)
+    return shape

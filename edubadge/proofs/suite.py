@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from abc import ABC, abstractmethod
+from functools import partial
 from typing import Any
 
 from ..jsonld.canon import check
@@ -11,6 +12,8 @@ from ..jsonld.loader import DocumentLoader
 from ..keys.keypair import KeyPair
 from ..keys.multikey import decode_multibase, encode_multibase
 from ..keys.signer import Signer
+
+_HASHES = {"sha256": hashlib.sha256, "sha384": hashlib.sha384}
 
 
 class Cryptosuite(ABC):
@@ -40,17 +43,24 @@ class Cryptosuite(ABC):
     def canonicalize(self, document: dict[str, Any], loader: DocumentLoader) -> bytes:
         """The canonical bytes of a document (the unsecured document or the proof config)."""
 
+    def canonicalize_document(self, document: dict[str, Any], loader: DocumentLoader) -> bytes:
+        """The canonical bytes of the unsecured document, after safe mode (`check_terms`)."""
+        self.check_terms(document, loader)
+        return self.canonicalize(document, loader)
+
     def hash(self, data: bytes) -> bytes:
         """The suite's hash."""
-        return hashlib.new(self.hash_name, data).digest()
+        return _HASHES.get(self.hash_name, partial(hashlib.new, self.hash_name))(data).digest()
 
     def hash_data(
         self, document: dict[str, Any], proof_config: dict[str, Any], loader: DocumentLoader
     ) -> bytes:
-        """hash(canonical proof config) || hash(canonical document): the bytes that are signed."""
-        return self.hash(self.canonicalize(proof_config, loader)) + self.hash(
-            self.canonicalize(document, loader)
-        )
+        """hash(canonical proof config) || hash(canonical document): the bytes that are signed.
+
+        The document is checked (safe mode) and canonicalised first, the proof config second.
+        """
+        document_hash = self.hash(self.canonicalize_document(document, loader))
+        return self.hash(self.canonicalize(proof_config, loader)) + document_hash
 
     def sign(self, data: bytes, signer: Signer) -> str:
         """The proofValue for hash data: multibase base58btc of the raw signature."""
