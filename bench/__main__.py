@@ -34,7 +34,7 @@ from edubadge.batch import DirectoryStore
 from edubadge.demo.data import LEARNERS, UNIVERSITY, course_record
 from edubadge.errors import ResourceLimitError
 from edubadge.issuer import Issuer
-from edubadge.jsonld import DocumentLoader, check, compiled, rdfc
+from edubadge.jsonld import DocumentLoader, check, rdfc
 from edubadge.keys.multikey import encode_multibase
 from edubadge.model import MicroCredential, Organisation
 from edubadge.proofs import verify_proofs
@@ -155,7 +155,6 @@ def signing(rounds: int, seconds: float) -> dict[str, Any]:
             ),
             "eddsa-jcs-2022 verify (edubadge)": lambda: verify_proofs(jcs_doc()),
             "safe-mode check, shape remembered (edubadge)": lambda: check(doc(), loader),
-            "safe-mode check, walk (edubadge)": lambda: compiled.check(doc(), loader),
             "verify() all checks, rdfc (edubadge)": lambda: edubadge.verify(rdfc_doc()),
         },
         rounds,

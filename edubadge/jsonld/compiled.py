@@ -41,6 +41,7 @@ _KEYWORD_TYPE = "@type"
 _KEYWORD_CONTEXT = "@context"
 _MAX_CHILDREN = 64  # embedded contexts cached per active context (bounded for hostile input)
 _MAX_REFERENCES = 4096  # expanded IRI values cached per active context
+_JSON_SCALARS = (str, int, float, bool)
 
 
 class NotCompiled(Exception):
@@ -297,7 +298,7 @@ class _Walk:
         self.out: set[tuple[str, str, str]] = set()
         self.blank: dict[str, str] = {}
         self.count = 0
-        self.size = 0  # values seen, to bound the shapes remembered
+        self.size = 0  # values seen, to bound the shapes remembered (past the bound: none)
 
     def options(self) -> dict[str, Any]:
         return pyld_options(self.loader)
@@ -451,6 +452,8 @@ class _Walk:
         if not self.emit:
             if isinstance(value, float) and not math.isfinite(value):
                 raise NotCompiled("non-finite number")
+            if type(value) not in _JSON_SCALARS:
+                self.size = shapes.MAX_SHAPE_SIZE + 1  # accepted, but no shape to remember
             return "", shapes.Scalar(type(value))
         datatype = coerce if coerce not in (None, "@id", "@vocab") else None
         language = term.language if datatype is None and isinstance(value, str) else None
@@ -499,9 +502,7 @@ def check(document: Any, loader: DocumentLoader) -> shapes.Shape | None:
     walk, plan = _walk(document, loader, emit=False)
     if plan is None or walk.size > shapes.MAX_SHAPE_SIZE:
         return None
-    shape = shapes.Shape(plan)
     cache = _SHAPES.get(loader)
     if cache is None:
         cache = _SHAPES[loader] = shapes.ShapeCache()
-    cache.add(document, shape)
-    return shape
+    return cache.add(document, plan)

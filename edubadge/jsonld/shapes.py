@@ -7,11 +7,11 @@ length, scalars of a given JSON type. The values that matter on their own are st
 must expand to absolute IRIs (`@id`, and values of terms coerced to `@id` or `@vocab`),
 arrays that must not repeat a value, and floats that must be finite.
 
-When the walk accepts a document it records a `Shape` of node plans; a later document that
-matches one (same shape, those values checked again in the same active contexts) is
-accepted without walking. Anything that does not match exactly takes the walk, which gives
-the verdict and, when it refuses, the pyld route gives the error: a plan only ever says yes
-to what the walk would say yes to.
+When the walk accepts a document it records a `Shape` of node plans, compiled into one
+straight-line Python function; a later document that matches one (same shape, those values
+checked again in the same active contexts) is accepted without walking. Anything that does
+not match exactly takes the walk, which gives the verdict and, when it refuses, the pyld
+route gives the error: a plan only ever says yes to what the walk would say yes to.
 """
 
 from __future__ import annotations
@@ -35,10 +35,6 @@ class Plan:
 
     __slots__ = ()
 
-    def match(self, value: Any) -> bool:
-        """True when `value` gets the walk's acceptance for the same reasons."""
-        raise NotImplementedError
-
 
 class Scalar(Plan):
     """A literal: a scalar of exactly this JSON type (a float must be finite)."""
@@ -47,11 +43,6 @@ class Scalar(Plan):
 
     def __init__(self, kind: type) -> None:
         self.kind = kind
-
-    def match(self, value: Any) -> bool:
-        if type(value) is not self.kind:
-            return False
-        return self.kind is not float or math.isfinite(value)  # type: ignore[arg-type]
 
 
 class Reference(Plan):
@@ -63,9 +54,6 @@ class Reference(Plan):
         self.expand = expand
         self.vocab = vocab
 
-    def match(self, value: Any) -> bool:
-        return type(value) is str and self.expand(value, self.vocab) is not None
-
 
 class Exact(Plan):
     """A value that must be the same JSON (an embedded `@context` that is not only strings)."""
@@ -75,7 +63,8 @@ class Exact(Plan):
     def __init__(self, value: Any) -> None:
         self.text = canonical(value)
 
-    def match(self, value: Any) -> bool:
+    def same(self, value: Any) -> bool:
+        """True when `value` is the same JSON, key order aside."""
         try:
             return canonical(value) == self.text
         except (TypeError, ValueError):
@@ -90,19 +79,11 @@ class Array(Plan):
     def __init__(self, items: list[Plan]) -> None:
         self.items = tuple(items)
 
-    def match(self, value: Any) -> bool:
-        if type(value) is not list or len(value) != len(self.items) or has_duplicates(value):
-            return False
-        for plan, item in zip(self.items, value, strict=True):  # noqa: SIM110 (all() is slower)
-            if not plan.match(item):
-                return False
-        return True
-
 
 class Node(Plan):
     """A node object: exactly these keys, these `@context`/`@type` values, matching values."""
 
-    __slots__ = ("exact", "floats", "keys", "references", "scalars", "values")
+    __slots__ = ("exact", "keys", "references", "scalars", "values")
 
     def __init__(self, element: dict[str, Any], exact: list[str], values: list[tuple[str, Plan]]):
         self.keys = frozenset(element)
@@ -115,37 +96,108 @@ class Node(Plan):
             else:
                 rest.append((key, Exact(value)))
         self.exact = tuple(same)
-        # The commonest plans are checked inline, without a call per value.
         self.scalars = tuple((k, plan.kind) for k, plan in values if type(plan) is Scalar)
-        self.floats = tuple(key for key, kind in self.scalars if kind is float)
-        self.references = tuple(
-            (k, plan.expand, plan.vocab) for k, plan in values if type(plan) is Reference
-        )
+        self.references = tuple((k, plan) for k, plan in values if type(plan) is Reference)
         self.values = tuple(
             rest + [(k, plan) for k, plan in values if type(plan) not in (Scalar, Reference)]
         )
 
-    def match(self, value: Any) -> bool:
-        if type(value) is not dict or value.keys() != self.keys:
-            return False
-        for key, expected in self.exact:
-            found = value[key]
-            if type(found) is not type(expected) or found != expected:
-                return False
-        for key, kind in self.scalars:
-            if type(value[key]) is not kind:
-                return False
-        for key in self.floats:
-            if not math.isfinite(value[key]):
-                return False
-        for key, expand, vocab in self.references:
-            found = value[key]
-            if type(found) is not str or expand(found, vocab) is None:
-                return False
-        for key, plan in self.values:  # noqa: SIM110 (all() over a generator is slower)
-            if not plan.match(value[key]):
-                return False
-        return True
+
+class _Compiler:
+    """Writes one plan as a straight-line Python function `match(document) -> bool`.
+
+    The source holds only generated names: every key, expected value and function it uses
+    is a constant of the function's namespace, so no document text is ever compiled.
+    """
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.constants: dict[str, Any] = {
+            "isfinite": math.isfinite,
+            "repeats": has_duplicates,
+        }
+        self.count = 0
+        self.signature: list[Any] = []
+
+    def constant(self, value: Any) -> str:
+        name = f"c{len(self.constants)}"
+        self.constants[name] = value
+        self.signature.append(_identity(value))
+        return name
+
+    def variable(self) -> str:
+        self.count += 1
+        return f"v{self.count}"
+
+    def fail_unless(self, condition: str) -> None:
+        self.lines.append(f"    if not ({condition}): return False")
+
+    def value(self, plan: Plan, var: str) -> None:
+        if isinstance(plan, Node):
+            self.node(plan, var)
+        elif isinstance(plan, Array):
+            self.fail_unless(
+                f"type({var}) is list and len({var}) == {len(plan.items)} and not repeats({var})"
+            )
+            for index, item in enumerate(plan.items):
+                child = self.variable()
+                self.lines.append(f"    {child} = {var}[{index}]")
+                self.value(item, child)
+        elif isinstance(plan, Scalar):
+            self.scalar(plan.kind, var)
+        elif isinstance(plan, Reference):
+            self.reference(plan, var)
+        elif isinstance(plan, Exact):
+            self.fail_unless(f"{self.constant(plan)}.same({var})")
+
+    def scalar(self, kind: type, var: str) -> None:
+        finite = f" and isfinite({var})" if kind is float else ""
+        self.fail_unless(f"type({var}) is {kind.__name__}{finite}")
+
+    def reference(self, plan: Reference, var: str) -> None:
+        expand = self.constant(plan.expand)
+        self.fail_unless(f"type({var}) is str and {expand}({var}, {plan.vocab}) is not None")
+
+    def node(self, plan: Node, var: str) -> None:
+        self.fail_unless(f"type({var}) is dict and {var}.keys() == {self.constant(plan.keys)}")
+        for key, expected in plan.exact:
+            found = f"{var}[{self.constant(key)}]"
+            name = type(expected).__name__
+            self.fail_unless(f"type({found}) is {name} and {found} == {self.constant(expected)}")
+        for key, kind in plan.scalars:
+            self.scalar(kind, f"{var}[{self.constant(key)}]")
+        for key, reference in plan.references:
+            child = self.variable()
+            self.lines.append(f"    {child} = {var}[{self.constant(key)}]")
+            self.reference(reference, child)
+        for key, value in plan.values:
+            child = self.variable()
+            self.lines.append(f"    {child} = {var}[{self.constant(key)}]")
+            self.value(value, child)
+
+    def source(self, root: Node) -> str:
+        self.node(root, "v0")
+        return "\n".join(["def match(v0):", *self.lines, "    return True"])
+
+    def fingerprint(self, source: str) -> int:
+        """One number per shape: the same source with the same constants."""
+        return hash((source, *self.signature))
+
+    def function(self, source: str) -> Callable[[Any], bool]:
+        namespace = dict(self.constants)
+        exec(compile(source, "<edubadge document shape>", "exec"), namespace)
+        return namespace["match"]  # type: ignore[no-any-return]
+
+
+def _identity(value: Any) -> Any:
+    """A hashable stand-in for a constant: its value, or the object behind a bound method."""
+    if isinstance(value, list):
+        return tuple(value)
+    if isinstance(value, Exact):
+        return value.text
+    if isinstance(value, str | frozenset):
+        return value
+    return id(getattr(value, "__self__", value))
 
 
 def _strings(value: Any) -> bool:
@@ -160,16 +212,17 @@ def canonical(value: Any) -> str:
 
 
 class Shape:
-    """The plan of a whole document, and where its numbers are (for JCS).
+    """The plan of a whole document, its compiled `match` once remembered, and where its
+    numbers are (for JCS).
 
     `ints` are the paths of its integers; `floats` is the tree of the paths of its floats
     (`{key or index: subtree, ...}`, None at a float).
     """
 
-    __slots__ = ("astral_keys", "floats", "ints", "root")
+    __slots__ = ("astral_keys", "floats", "ints", "match")
 
-    def __init__(self, root: Node) -> None:
-        self.root = root
+    def __init__(self, root: Node, match: Callable[[Any], bool] | None = None) -> None:
+        self.match = match
         self.ints: list[Path] = []
         self.floats: dict[str | int, Any] = {}
         self.astral_keys = False
@@ -201,22 +254,36 @@ class Shape:
 
 
 class ShapeCache:
-    """The shapes one loader's walk accepted, looked up by a document's top-level keys."""
+    """The shapes one loader's walk accepted, looked up by a document's top-level keys.
+
+    A shape is compiled the second time the walk accepts it (compiling costs several walks;
+    a shape seen once may never come back).
+    """
 
     def __init__(self) -> None:
         self._shapes: dict[tuple[str, ...], list[Shape]] = {}
+        self._seen: dict[int, None] = {}
 
     def find(self, document: Any) -> Shape | None:
         """A remembered shape the document matches, or None."""
         if type(document) is not dict:
             return None
         for shape in self._shapes.get(tuple(document), ()):
-            if shape.root.match(document):
+            if shape.match(document):  # type: ignore[misc]
                 return shape
         return None
 
-    def add(self, document: dict[str, Any], shape: Shape) -> None:
-        """Remember the shape of a document the walk accepted."""
+    def add(self, document: dict[str, Any], root: Node) -> Shape:
+        """The shape of a document the walk accepted, remembered if seen before."""
+        compiler = _Compiler()
+        source = compiler.source(root)
+        fingerprint = compiler.fingerprint(source)
+        if fingerprint not in self._seen:
+            if len(self._seen) >= _MAX_KEY_TUPLES * _MAX_SHAPES_PER_KEYS:
+                self._seen.pop(next(iter(self._seen)), None)
+            self._seen[fingerprint] = None
+            return Shape(root)
+        shape = Shape(root, compiler.function(source))
         keys = tuple(document)
         shapes = self._shapes.get(keys)
         if shapes is None:
@@ -225,3 +292,4 @@ class ShapeCache:
             shapes = self._shapes[keys] = []
         shapes.insert(0, shape)
         del shapes[_MAX_SHAPES_PER_KEYS:]
+        return shape
