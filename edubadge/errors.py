@@ -122,6 +122,10 @@ class EnvelopeError(ProofError):
     """A JOSE envelope (a compact JWS) that cannot be created, parsed or trusted."""
 
 
+class InsecureEnvelopeError(EnvelopeError):
+    """A JWS asking for what is never accepted: `alg: none`, HMAC, a private key in a header..."""
+
+
 class UnknownSuiteError(ProofError):
     """A cryptosuite name that is not registered."""
 

@@ -1,8 +1,10 @@
 """Verification as a pipeline of named checks; it never raises for bad input.
 
-Each check has a stable id (`parse`, `context`, `data-model`, `proof`, `issuer-key`,
-`validity`), and the result lists every check with its outcome and its problems as VC 2.0
-ProblemDetails. `verified` is true only when no check failed and the proof check passed.
+Each check has a stable id (`parse`, `envelope`, `context`, `data-model`, `proof`,
+`issuer-key`, `validity`), and the result lists every check with its outcome and its problems
+as VC 2.0 ProblemDetails. `verified` is true only when no check failed and the proof check
+passed. `envelope` runs only for an enveloped credential (a compact JWS): it checks the JWS
+header, key and signature, and its claims against the credential inside.
 """
 
 from __future__ import annotations
@@ -22,13 +24,22 @@ from .datamodel import (
     credential_problems,
     parse_datetime_stamp,
 )
-from .errors import EdubadgeError, InputError, JsonLdError, ProofError, VerificationMethodError
+from .envelopes import jose
+from .errors import (
+    EdubadgeError,
+    InputError,
+    InsecureEnvelopeError,
+    JsonLdError,
+    ProofError,
+    VerificationMethodError,
+)
 from .jsonld.loader import DocumentLoader, default_loader
+from .net.fetcher import Fetcher, memoized
 from .parsing import check_limits, parse_json
 from .problems import Check, Problem
 from .proofs.data_integrity import ProofOutcome, proofs_of, verify_proofs
 
-CHECK_IDS = ("parse", "context", "data-model", "proof", "issuer-key", "validity")
+CHECK_IDS = ("parse", "envelope", "context", "data-model", "proof", "issuer-key", "validity")
 OB3_CURRENT_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 
 
@@ -89,7 +100,10 @@ class _State:
     now: datetime
     purpose: str
     issuer_binding: bool
+    fetcher: Fetcher | None = None
     document: dict[str, Any] | None = None
+    envelope: jose.Jws | None = None
+    envelope_outcome: jose.EnvelopeOutcome | None = None
     proof_outcomes: list[ProofOutcome] = field(default_factory=list)
 
 
@@ -98,14 +112,21 @@ def _parse(state: _State, check: Check) -> None:
     try:
         if isinstance(raw, os.PathLike):
             raw = Path(raw).read_bytes()
-        if isinstance(raw, (str, bytes, bytearray)):
-            raw = parse_json(bytes(raw) if isinstance(raw, bytearray) else raw, what="credential")
+        if isinstance(raw, bytearray):
+            raw = bytes(raw)
+        if isinstance(raw, (str, bytes)) and jose.looks_like_jws(raw):
+            state.envelope = jose.parse(raw)
+            raw = state.envelope.document
+            if state.envelope.legacy:
+                check.warnings.append("a VC 1.1 JWT (the credential in a vc claim); legacy")
+        elif isinstance(raw, (str, bytes)):
+            raw = parse_json(raw, what="credential")
         elif isinstance(raw, dict):
             check_limits(raw)
             json.dumps(raw)  # only JSON values can be verified
         else:
             raise InputError(f"cannot verify a {type(raw).__name__}")
-    except (InputError, OSError, TypeError, ValueError) as error:
+    except (InputError, ProofError, OSError, TypeError, ValueError) as error:
         message = error.message if isinstance(error, EdubadgeError) else str(error)
         check.fail("PARSING_ERROR", message)
         return
@@ -113,6 +134,32 @@ def _parse(state: _State, check: Check) -> None:
         check.fail("PARSING_ERROR", "a credential is a JSON object")
         return
     state.document = raw
+
+
+def _envelope(state: _State, check: Check) -> None:
+    jws = state.envelope
+    assert jws is not None and state.document is not None
+    presentation = jws.kind == "presentation"
+    owner = jose.claimed_controller(jws)
+    try:
+        outcome = jose.verify_jws(
+            jws,
+            loader=state.loader,
+            purpose="authentication" if presentation else state.purpose,
+            fetcher=state.fetcher,
+            controller=owner,
+        )
+    except InsecureEnvelopeError as error:
+        check.fail("CRYPTOGRAPHIC_SECURITY_ERROR", error.message)
+        return
+    except EdubadgeError as error:
+        check.fail("PROOF_VERIFICATION_ERROR", str(error))
+        return
+    state.envelope_outcome = outcome
+    for message, path in jose.claim_problems(jws):
+        check.fail("MALFORMED_VALUE_ERROR", message, path)
+    signer = outcome.verification_method or "the key in its jwk header"
+    check.detail = f"{jose.MEDIA_TYPES[jws.kind]}, {outcome.alg} by {signer}"
 
 
 def _context(state: _State, check: Check) -> None:
@@ -159,11 +206,22 @@ def _proof(state: _State, check: Check) -> None:
     except ProofError as error:
         check.fail("PROOF_VERIFICATION_ERROR", error.message, error.path)
         return
+    if not proofs and state.envelope is not None:
+        if state.envelope_outcome is None:
+            check.outcome = "skipped"
+            check.detail = "secured by a JWS that did not verify"
+        else:
+            check.detail = "secured by the JWS envelope (see envelope)"
+        return
     if not proofs:
         check.fail("PROOF_VERIFICATION_ERROR", "the credential has no proof: it is not signed")
         return
     state.proof_outcomes = verify_proofs(
-        state.document, loader=state.loader, purpose=state.purpose, now=state.now
+        state.document,
+        loader=state.loader,
+        purpose=state.purpose,
+        now=state.now,
+        fetcher=state.fetcher,
     )
     for outcome in state.proof_outcomes:
         if outcome.error is not None:
@@ -180,20 +238,33 @@ def _issuer_key(state: _State, check: Check) -> None:
         check.outcome = "skipped"
         check.detail = "not asked (issuer_binding=False)"
         return
-    verified = [o for o in state.proof_outcomes if o.verified]
-    if not verified:
+    keys = [
+        (o.controller, f"proof {o.index}", f"$.proof[{o.index}].verificationMethod")
+        for o in state.proof_outcomes
+        if o.verified
+    ]
+    envelope = state.envelope_outcome
+    if envelope is None and not keys:
         check.outcome = "skipped"
         check.detail = "no proof verified"
         return
     issuer = state.document.get("issuer")
     issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
-    for outcome in verified:
-        if outcome.controller != issuer_id:
+    if envelope is not None and envelope.controller is None:
+        check.fail(
+            "ISSUER_KEY_MISMATCH",
+            f"the JWS key is not tied to the issuer {issuer_id!r}: {envelope.binding_problem}",
+            "$",
+        )
+    elif envelope is not None:
+        keys.append((envelope.controller, "the JWS", "$"))
+    for controller, what, path in keys:
+        if controller != issuer_id:
             check.fail(
                 "ISSUER_KEY_MISMATCH",
-                f"proof {outcome.index} was made with a key controlled by {outcome.controller!r}, "
+                f"{what} was made with a key controlled by {controller!r}, "
                 f"not by the issuer {issuer_id!r}",
-                f"$.proof[{outcome.index}].verificationMethod",
+                path,
             )
 
 
@@ -210,11 +281,18 @@ def _validity(state: _State, check: Check) -> None:
         check.fail("NOT_YET_VALID", f"valid only from {document[start_name]}", f"$.{start_name}")
     if end is not None and state.now > end:
         check.fail("EXPIRED", f"expired at {document[end_name]}", f"$.{end_name}")
+    if state.envelope is not None:
+        not_before, expires = jose.time_window(state.envelope)
+        if not_before is not None and state.now < not_before:
+            check.fail("NOT_YET_VALID", f"the JWT is valid only from {not_before}", "$.nbf")
+        if expires is not None and state.now >= expires:
+            check.fail("EXPIRED", f"the JWT expired at {expires}", "$.exp")
     if check.passed:
         check.detail = f"valid at {state.now.isoformat()}"
 
 
 _PIPELINE: tuple[tuple[str, Callable[[_State, Check], None]], ...] = (
+    ("envelope", _envelope),
     ("context", _context),
     ("data-model", _data_model),
     ("proof", _proof),
@@ -230,11 +308,13 @@ def verify(
     now: datetime | None = None,
     purpose: str = "assertionMethod",
     issuer_binding: bool = True,
+    fetcher: Fetcher | None = None,
 ) -> VerificationResult:
-    """Verify a credential (a dict, JSON text or bytes, or a file path) and report every check.
+    """Verify a credential (a dict, JSON text or bytes, a compact JWS, or a file path).
 
     `issuer_binding` requires each proof's key to be controlled by the credential's issuer;
-    turn it off only to check a proof alone (as the W3C cryptosuite vectors do).
+    turn it off only to check a proof alone (as the W3C cryptosuite vectors do). Nothing is
+    fetched unless a `fetcher` is passed (e.g. `edubadge.net.HttpsFetcher()` for did:web).
     """
     state = _State(
         raw=credential,
@@ -242,10 +322,13 @@ def verify(
         now=now or datetime.now(UTC),
         purpose=purpose,
         issuer_binding=issuer_binding,
+        fetcher=None if fetcher is None else memoized(fetcher),
     )
     checks = [Check("parse")]
     _parse(state, checks[0])
     for check_id, run in _PIPELINE:
+        if check_id == "envelope" and state.envelope is None:
+            continue  # only an enveloped credential has this check
         check = Check(check_id)
         checks.append(check)
         if state.document is None:

@@ -1,0 +1,1 @@
+"""Envelopes: a credential secured from the outside (a compact JWS), not by an embedded proof."""
