@@ -70,12 +70,15 @@ def _b64encode(data: bytes) -> str:
 
 
 def _b64decode(part: str, what: str) -> bytes:
-    if not re.fullmatch(r"[A-Za-z0-9_-]*", part) or len(part) % 4 == 1:
-        raise EnvelopeError(f"the JWS {what} is not base64url")
+    """Strict base64url: no padding, and only the canonical encoding (no spare bits set), so
+    that one token has exactly one spelling."""
     try:
-        return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+        data = base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
     except (binascii.Error, ValueError):
         raise EnvelopeError(f"the JWS {what} is not base64url") from None
+    if _b64encode(data) != part:
+        raise EnvelopeError(f"the JWS {what} is not canonical base64url")
+    return data
 
 
 def _json(value: Mapping[str, Any]) -> bytes:

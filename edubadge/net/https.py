@@ -93,11 +93,13 @@ class _PinnedConnection(http.client.HTTPSConnection):
         self._address = address
         self._tls = context
         self._opener = opener
-        self.raw: socket.socket | None = None
+        self.raw: socket.socket | None = None  # until TLS wraps it
+        self.tls: ssl.SSLSocket | None = None  # kept: http.client drops `sock` on Connection: close
 
     def connect(self) -> None:
         self.raw = self._opener(self._address, self.port, self.timeout)  # type: ignore[arg-type]
-        self.sock = self._tls.wrap_socket(self.raw, server_hostname=self.host)
+        self.tls = self._tls.wrap_socket(self.raw, server_hostname=self.host)
+        self.sock = self.tls
 
 
 class HttpsFetcher:
@@ -210,9 +212,10 @@ class HttpsFetcher:
 
         def abort() -> None:  # the deadline also covers a server that drips bytes
             expired.set()
-            if connection.raw is not None:
+            sock = connection.tls or connection.raw
+            if sock is not None:
                 with contextlib.suppress(OSError):
-                    connection.raw.shutdown(socket.SHUT_RDWR)
+                    sock.shutdown(socket.SHUT_RDWR)
 
         timer = threading.Timer(remaining, abort)
         timer.daemon = True
@@ -236,6 +239,8 @@ class HttpsFetcher:
             if response.status != 200:
                 raise FetchError(f"{url} answered {response.status} {response.reason}")
             fetched = self._read(url, response, accept)
+            if expired.is_set():  # a body cut short by the deadline is no body
+                raise FetchError(f"{url}: took longer than {self.total_timeout} s")
             return 200, None, fetched
         except FetchError:
             raise
