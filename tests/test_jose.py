@@ -203,7 +203,7 @@ def test_jwk_header_with_private_members_is_refused() -> None:
     "extra", [{"crit": ["exp"]}, {"b64": False, "crit": ["b64"]}, {"b64": False}, {"zip": "DEF"}]
 )
 def test_unsupported_header_parameters_are_refused(extra: dict[str, Any]) -> None:
-    key, credential, token = _signed_rsa()
+    _, credential, token = _signed_rsa()
     forged = _forge({**jose.parse(token).header, **extra}, credential, jose.parse(token).signature)
     assert edubadge.verify(forged, now=NOW).check("envelope").problems[0].kind == (
         "CRYPTOGRAPHIC_SECURITY_ERROR"
@@ -211,7 +211,7 @@ def test_unsupported_header_parameters_are_refused(extra: dict[str, Any]) -> Non
 
 
 def test_a_key_the_issuer_does_not_control_is_refused() -> None:
-    key, credential, _ = _signed_rsa()
+    _, credential, _ = _signed_rsa()
     other = _key("Ed25519", "EdDSA")
     token = jose.sign(credential, other)  # signed by a did:key that is not the issuer
     result = edubadge.verify(token, now=NOW)
