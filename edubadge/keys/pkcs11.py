@@ -5,7 +5,9 @@ P-384 keys with CKM_ECDSA over a SHA-256/384 digest (r || s, as JOSE and the ECD
 want), RSA keys with CKM_SHA256_RSA_PKCS (RS256) or CKM_SHA256_RSA_PKCS_PSS (PS256). The
 public key is read from the token, so the signer knows its did:key / did:jwk like a `KeyPair`.
 
-The PIN is used to log in and then dropped: it is never stored, shown in a repr, logged or
+PKCS#11 login belongs to the process: while one signer holds a session on a token, further
+signers of the same process on that token share its login. The PIN is used to log in and
+then dropped: it is never stored, shown in a repr, logged or
 put into an exception, and neither is anything of the private key (which never leaves the
 token: generated keys are sensitive and not extractable).
 """
@@ -119,7 +121,12 @@ class Pkcs11Signer:
     def _login(module: str, token_label: str, pin: str) -> Any:
         try:
             token = pkcs11.lib(module).get_token(token_label=token_label)
-            return token.open(user_pin=pin, rw=True)
+            try:
+                return token.open(user_pin=pin, rw=True)
+            except pkcs11.exceptions.UserAlreadyLoggedIn:
+                # PKCS#11 login belongs to the process: another signer of this process has
+                # already logged in to the token, and every session shares that login.
+                return token.open(rw=True)
         except pkcs11.exceptions.PKCS11Error as error:
             raise _token_error(error, token_label) from None
         except (OSError, RuntimeError) as error:
