@@ -193,3 +193,26 @@ def test_unknown_key_is_a_clear_error(token: Token) -> None:
         )
     with pytest.raises(SignerError, match="no such token"):
         Pkcs11Signer.open(module=token.module, token_label="absent", pin=token.pin)
+
+
+def test_cli_keygen_and_issue_with_a_token_key(
+    token: Token,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import json
+
+    from edubadge.cli import main
+
+    monkeypatch.setenv("EDUBADGE_PKCS11_PIN", token.pin)
+    uri = f"pkcs11:token={token.label};object=cli-{uuid.uuid4().hex[:8]}?module-path={token.module}"
+    assert main(["keygen", "--pkcs11", uri]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["controller"].startswith("did:key:z6Mk") and token.pin not in json.dumps(printed)
+    source = ROOT / "vectors" / "microcredential" / "input.json"
+    for extra, name in (([], "badge.json"), (["--envelope", "jwt"], "badge.jwt")):
+        out = tmp_path / name
+        assert main(["issue", str(source), "--key", uri, *extra, "--out", str(out)]) == 0
+        assert main(["verify", str(out)]) == 0
+        assert "VERIFIED" in capsys.readouterr().out

@@ -1,4 +1,8 @@
-"""`edubadge verify`: every check, as text or JSON; exit 0 verified, 1 not, 2 bad input."""
+"""`edubadge verify`: every check, as text or JSON; exit 0 verified, 1 not, 2 bad input.
+
+The file may hold a JSON credential or a compact JWS (VC-JOSE, OB 3.0 VC-JWT). Nothing is
+fetched unless --fetch is given.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ import sys
 from pathlib import Path
 
 from ..errors import InputError
+from ..net.https import HttpsFetcher
 from ..verifier import VerificationResult, verify
 from .common import EXIT_NOT_VERIFIED, EXIT_OK, EXIT_USAGE, add_loader_options, loader_from
 
@@ -37,7 +42,8 @@ def run(args: argparse.Namespace) -> int:
         data = Path(args.file).read_bytes()
     except OSError as error:
         raise InputError(f"cannot read {args.file}: {error.strerror}") from None
-    result = verify(data, loader=loader_from(args))
+    fetcher = HttpsFetcher(ca_file=args.ca_file) if args.fetch else None
+    result = verify(data, loader=loader_from(args), fetcher=fetcher)
     if result.check("parse").outcome == "failed":
         print(f"edubadge: {args.file}: {result.problems[0].detail}", file=sys.stderr)
         if args.json:
@@ -58,4 +64,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument("file")
     parser.add_argument("--json", action="store_true", help="print the full result as JSON")
     add_loader_options(parser)
+    parser.add_argument(
+        "--fetch",
+        action="store_true",
+        help="allow the network for did:web and https controller documents (https only, "
+        "public addresses only, size and time limits)",
+    )
+    parser.add_argument("--ca-file", help="with --fetch: trust these CA certificates instead")
     parser.set_defaults(run=run)

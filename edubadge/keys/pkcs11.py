@@ -236,20 +236,7 @@ class Pkcs11Signer:
         the environment variable EDUBADGE_PKCS11_MODULE; the PIN from `pin`, the file named by
         `pin-source`, or EDUBADGE_PKCS11_PIN. A PIN written into the URI is refused.
         """
-        attributes, query = parse_pkcs11_uri(uri)
-        if "pin-value" in query:
-            raise SignerError(
-                "refused a PIN written into the PKCS#11 URI",
-                hint=f"use pin-source=file:PATH or the environment variable {PIN_ENV}",
-            )
-        module = query.get("module-path") or os.environ.get(MODULE_ENV)
-        if not module:
-            raise SignerError(f"the PKCS#11 URI names no module-path (nor is {MODULE_ENV} set)")
-        token_label = attributes.get("token")
-        if not token_label:
-            raise SignerError("the PKCS#11 URI names no token")
-        if pin is None:
-            pin = _pin_from(query.get("pin-source"))
+        module, token_label, pin, attributes = _uri_target(uri, pin)
         key_id = attributes.get("id")
         return cls.open(
             module=module,
@@ -260,6 +247,33 @@ class Pkcs11Signer:
             id=id,
             controller=controller,
             signature_algorithm=signature_algorithm,
+        )
+
+    @classmethod
+    def generate_from_uri(
+        cls,
+        uri: str,
+        *,
+        key_type: str = "Ed25519",
+        bits: int = 3072,
+        pin: str | None = None,
+        id: str | None = None,
+        controller: str | None = None,
+    ) -> Pkcs11Signer:
+        """A new key in the token a PKCS#11 URI names, labelled with its `object`."""
+        module, token_label, pin, attributes = _uri_target(uri, pin)
+        label = attributes.get("object")
+        if not label:
+            raise SignerError("the PKCS#11 URI needs object=LABEL to name the new key")
+        return cls.generate(
+            module=module,
+            token_label=token_label,
+            pin=pin,
+            key_label=label,
+            key_type=key_type,
+            bits=bits,
+            id=id,
+            controller=controller,
         )
 
     @classmethod
@@ -355,6 +369,28 @@ def parse_pkcs11_uri(uri: str) -> tuple[dict[str, str], dict[str, str]]:
         return found
 
     return pairs(path, ";"), pairs(query, "&")
+
+
+def _uri_target(uri: str, pin: str | None) -> tuple[str, str, str, dict[str, str]]:
+    """(module, token label, PIN, path attributes) of a PKCS#11 URI."""
+    attributes, query = parse_pkcs11_uri(uri)
+    if "pin-value" in query:
+        raise SignerError(
+            "refused a PIN written into the PKCS#11 URI",
+            hint=f"use pin-source=file:PATH or the environment variable {PIN_ENV}",
+        )
+    module = query.get("module-path") or os.environ.get(MODULE_ENV)
+    if not module:
+        raise SignerError(f"the PKCS#11 URI names no module-path (nor is {MODULE_ENV} set)")
+    token_label = attributes.get("token")
+    if not token_label:
+        raise SignerError("the PKCS#11 URI names no token")
+    return (
+        module,
+        token_label,
+        pin if pin is not None else _pin_from(query.get("pin-source")),
+        attributes,
+    )
 
 
 def _pin_from(source: str | None) -> str:
