@@ -120,3 +120,22 @@ def test_verify_fetches_only_with_fetch(
     assert web.fetched == []
     assert main(["verify", str(out), "--fetch"]) == 0
     assert web.fetched == ["https://issuer.example/.well-known/did.json"]
+
+
+def test_demo_issues_the_micro_credential_as_a_vc_jwt(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["demo", "--dir", str(tmp_path)]) == 0
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    jwts = {e["file"]: e for e in manifest if e["format"] == "jwt"}
+    assert {e["expect"] for e in jwts.values()} == {"verified", "invalid"}
+    token = (tmp_path / "credential-1-ob3.jwt").read_text().strip()
+    parsed = jose.parse(token)
+    assert parsed.header["alg"] == jwts["credential-1-ob3.jwt"]["suite"] == "RS256"
+    assert {"iss", "nbf", "jti"} <= set(parsed.payload)  # no sub: the learner has no DID
+    assert parsed.payload["iss"] == parsed.document["issuer"]["id"]
+    first = json.loads((tmp_path / "credential-1-eddsa-rdfc-2022.json").read_text())
+    assert parsed.document["name"] == first["name"]
+    assert parsed.document["validFrom"] == first["validFrom"]
+    subject = parsed.document["credentialSubject"]
+    assert subject["achievement"] == first["credentialSubject"]["achievement"]
