@@ -397,3 +397,42 @@ def test_1edtech_signed_jwts_verify(name: str) -> None:
     payload["name"] = "Leadership Badge"
     tampered[1] = _b64(json.dumps(payload).encode())
     assert not edubadge.verify(".".join(tampered), loader=loader).verified
+
+
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=5), children, max_size=3)
+    ),
+    max_leaves=8,
+)
+_headers = st.fixed_dictionaries(
+    {},
+    optional={
+        "alg": st.sampled_from(["none", "HS256", "RS256", "EdDSA", "ES256", "PS256", 5]),
+        "kid": st.one_of(
+            st.text(max_size=20),
+            st.sampled_from(["did:key:z6Mk", "did:web:a.b#k", "did:jwk:e30#0"]),
+        ),
+        "jwk": st.one_of(_json_values, st.just({"kty": "RSA", "n": "AQAB", "e": "AQAB"})),
+        "typ": _json_values,
+        "cty": _json_values,
+        "crit": _json_values,
+    },
+)
+
+
+@given(
+    _headers,
+    st.dictionaries(
+        st.sampled_from(["iss", "vc", "nbf", "exp", "type", "issuer", "id", "@context"]),
+        _json_values,
+    ),
+    st.binary(max_size=80),
+)
+def test_verify_never_raises_on_hostile_tokens(
+    header: dict[str, Any], payload: dict[str, Any], signature: bytes
+) -> None:
+    result = edubadge.verify(_forge(header, payload, signature), now=NOW)
+    assert not result.verified
+    assert result.check("parse").passed and result.check("envelope").outcome == "failed"
