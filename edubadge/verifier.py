@@ -17,11 +17,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from .bake import image_kind, unbake
 from .datamodel import (
     VC1_CONTEXT,
     context_problems,
     contexts_of,
     credential_problems,
+    inline_contexts,
     parse_datetime_stamp,
 )
 from .envelopes import jose
@@ -35,7 +37,7 @@ from .errors import (
 )
 from .jsonld.loader import DocumentLoader, default_loader
 from .net.fetcher import Fetcher, memoized
-from .parsing import check_limits, parse_json
+from .parsing import MAX_DOCUMENT_BYTES, check_limits, parse_json
 from .problems import Check, Problem
 from .proofs.data_integrity import ProofOutcome, proofs_of, verify_proofs
 
@@ -100,6 +102,7 @@ class _State:
     now: datetime
     purpose: str
     issuer_binding: bool
+    allow_inline_contexts: bool
     fetcher: Fetcher | None = None
     document: dict[str, Any] | None = None
     envelope: jose.Jws | None = None
@@ -114,6 +117,9 @@ def _parse(state: _State, check: Check) -> None:
             raw = Path(raw).read_bytes()
         if isinstance(raw, bytearray):
             raw = bytes(raw)
+        if isinstance(raw, bytes) and (kind := image_kind(raw)):
+            raw = unbake(raw)
+            check.detail = f"unbaked from a {kind.upper()} image"
         if isinstance(raw, (str, bytes)) and jose.looks_like_jws(raw):
             state.envelope = jose.parse(raw)
             raw = state.envelope.document
@@ -123,7 +129,8 @@ def _parse(state: _State, check: Check) -> None:
             raw = parse_json(raw, what="credential")
         elif isinstance(raw, dict):
             check_limits(raw)
-            json.dumps(raw)  # only JSON values can be verified
+            if len(json.dumps(raw).encode("utf-8", "surrogatepass")) > MAX_DOCUMENT_BYTES:
+                raise InputError(f"credential is larger than {MAX_DOCUMENT_BYTES} bytes")
         else:
             raise InputError(f"cannot verify a {type(raw).__name__}")
     except (InputError, ProofError, OSError, TypeError, ValueError) as error:
@@ -174,6 +181,14 @@ def _context(state: _State, check: Check) -> None:
                 f"unknown context {url!r}: edubadge never fetches contexts; "
                 "register it with DocumentLoader(extra=...)",
                 f"$['@context'][{i}]",
+            )
+    if not state.allow_inline_contexts:
+        for path in inline_contexts(document):
+            check.fail(
+                "MALFORMED_VALUE_ERROR",
+                f"{path} is an inline context: it can give the signed data a meaning its JSON "
+                "does not show; publish it at a URL and register it, or allow inline contexts",
+                path,
             )
     contexts = contexts_of(document)
     if contexts[:1] == [VC1_CONTEXT]:
@@ -308,13 +323,17 @@ def verify(
     now: datetime | None = None,
     purpose: str = "assertionMethod",
     issuer_binding: bool = True,
+    allow_inline_contexts: bool = False,
     fetcher: Fetcher | None = None,
 ) -> VerificationResult:
     """Verify a credential (a dict, JSON text or bytes, a compact JWS, or a file path).
 
     `issuer_binding` requires each proof's key to be controlled by the credential's issuer;
-    turn it off only to check a proof alone (as the W3C cryptosuite vectors do). Nothing is
-    fetched unless a `fetcher` is passed (e.g. `edubadge.net.HttpsFetcher()` for did:web).
+    turn it off only to check a proof alone (as the W3C cryptosuite vectors do). Contexts
+    given inline (objects in `@context`, or `@context` below the top) are refused unless
+    `allow_inline_contexts`: they can change what the signed quads mean without the JSON
+    showing it. Nothing is fetched unless a `fetcher` is passed (e.g.
+    `edubadge.net.HttpsFetcher()` for did:web).
     """
     state = _State(
         raw=credential,
@@ -322,6 +341,7 @@ def verify(
         now=now or datetime.now(UTC),
         purpose=purpose,
         issuer_binding=issuer_binding,
+        allow_inline_contexts=allow_inline_contexts,
         fetcher=None if fetcher is None else memoized(fetcher),
     )
     checks = [Check("parse")]

@@ -7,8 +7,6 @@ import base64
 import hashlib
 import hmac
 import json
-import re
-import struct
 from datetime import UTC, datetime
 from functools import cache
 from typing import Any
@@ -19,6 +17,7 @@ from hypothesis import strategies as st
 
 import edubadge
 from edubadge import keys
+from edubadge.bake import unbake
 from edubadge.envelopes import jose
 from edubadge.errors import EnvelopeError, InsecureEnvelopeError
 from edubadge.issuer import Issuer
@@ -357,31 +356,13 @@ def test_velocity_jwt_is_invalid() -> None:
     assert "credential-extensions-2022" in result.check("context").problems[0].detail
 
 
-def _png_jwt(name: str) -> str:
-    data = (require_shared() / VALIDATOR / "ob30" / name).read_bytes()
-    position = 8
-    while position < len(data):
-        (length,) = struct.unpack(">I", data[position : position + 4])
-        kind, body = data[position + 4 : position + 8], data[position + 8 : position + 8 + length]
-        position += 12 + length
-        if kind == b"iTXt" and body.startswith(b"openbadgecredential\0"):
-            return body.split(b"\0", 1)[1][2:].split(b"\0", 2)[2].decode()
-    raise AssertionError("no openbadgecredential chunk")
-
-
-def _svg_jwt(name: str) -> str:
-    svg = (require_shared() / VALIDATOR / "ob30" / name).read_text()
-    found = re.search(r'<openbadges:credential[^>]*verify="([^"]+)"', svg)
-    assert found is not None
-    return found.group(1)
-
-
 @pytest.mark.parametrize("name", ["simple-jwt.png", "simple-jwt.svg"])
 def test_1edtech_signed_jwts_verify(name: str) -> None:
     """Real RS256 JWTs signed by 1EdTech, key in the jwk header: the signature holds. The
     issuer is bound to that key once its controller document publishes it."""
     assert _expectation(name) == "valid"
-    token = _png_jwt(name) if name.endswith(".png") else _svg_jwt(name)
+    image = (require_shared() / VALIDATOR / "ob30" / name).read_bytes()
+    token = unbake(image)
     parsed = jose.parse(token)
     assert parsed.header["alg"] == "RS256" and "kid" not in parsed.header
     alone = edubadge.verify(token)
@@ -392,6 +373,8 @@ def test_1edtech_signed_jwts_verify(name: str) -> None:
     loader = edubadge.DocumentLoader(extra={issuer: keys.controller_document(key)})
     result = edubadge.verify(token, loader=loader)
     assert result.verified, result.to_dict()
+    baked = edubadge.verify(image, loader=loader)  # verify() unbakes the image itself
+    assert baked.verified and baked.check("envelope").passed
     tampered = token.split(".")
     payload = json.loads(base64.urlsafe_b64decode(tampered[1] + "=="))
     payload["name"] = "Leadership Badge"
@@ -435,4 +418,5 @@ def test_verify_never_raises_on_hostile_tokens(
 ) -> None:
     result = edubadge.verify(_forge(header, payload, signature), now=NOW)
     assert not result.verified
-    assert result.check("parse").passed and result.check("envelope").outcome == "failed"
+    if result.check("parse").passed:  # (an out-of-range number already fails parsing)
+        assert result.check("envelope").outcome == "failed"
