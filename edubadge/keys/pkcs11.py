@@ -17,6 +17,8 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -87,6 +89,19 @@ def _token_error(error: Exception, token_label: str) -> SignerError:
     return SignerError(f"PKCS#11 token {token_label!r}: {reason or type(error).__name__}")
 
 
+@contextmanager
+def _closed_on_error(session: Any, token_label: str) -> Iterator[None]:
+    """Close the session if what runs inside fails; token errors become `SignerError`s."""
+    try:
+        yield
+    except pkcs11.exceptions.PKCS11Error as error:
+        session.close()
+        raise _token_error(error, token_label) from None
+    except EdubadgeError:
+        session.close()
+        raise
+
+
 class Pkcs11Signer:
     """Signs with a private key held in a PKCS#11 token; implements `Signer`.
 
@@ -152,7 +167,7 @@ class Pkcs11Signer:
             match["label"] = key_label
         if key_id is not None:
             match["id"] = key_id
-        try:
+        with _closed_on_error(session, token_label):
             private = session.get_key(object_class=ObjectClass.PRIVATE_KEY, **match)
             public = session.get_key(object_class=ObjectClass.PUBLIC_KEY, **match)
             return cls._of(
@@ -165,12 +180,6 @@ class Pkcs11Signer:
                 controller,
                 signature_algorithm,
             )
-        except pkcs11.exceptions.PKCS11Error as error:
-            session.close()
-            raise _token_error(error, token_label) from None
-        except EdubadgeError:
-            session.close()
-            raise
 
     @classmethod
     def generate(
@@ -188,16 +197,14 @@ class Pkcs11Signer:
         """A new key pair made inside the token (sensitive, never extractable)."""
         session = cls._login(module, token_label, pin)
         private_template = {Attribute.SENSITIVE: True, Attribute.EXTRACTABLE: False}
-        try:
-            if key_type == "Ed25519":
-                params = {Attribute.EC_PARAMS: encode_named_curve_parameters(ED25519_OID)}
-                domain = session.create_domain_parameters(KeyType.EC_EDWARDS, params, local=True)
-                public, private = domain.generate_keypair(
-                    store=True, label=key_label, private_template=private_template
-                )
-            elif key_type in _CURVES:
-                params = {Attribute.EC_PARAMS: encode_named_curve_parameters(_CURVES[key_type][0])}
-                domain = session.create_domain_parameters(KeyType.EC, params, local=True)
+        curves = {"Ed25519": (KeyType.EC_EDWARDS, ED25519_OID)} | {
+            name: (KeyType.EC, curve[0]) for name, curve in _CURVES.items()
+        }
+        with _closed_on_error(session, token_label):
+            if key_type in curves:
+                kind, curve_name = curves[key_type]
+                params = {Attribute.EC_PARAMS: encode_named_curve_parameters(curve_name)}
+                domain = session.create_domain_parameters(kind, params, local=True)
                 public, private = domain.generate_keypair(
                     store=True, label=key_label, private_template=private_template
                 )
@@ -212,12 +219,6 @@ class Pkcs11Signer:
             else:
                 raise SignerError(f"cannot make {key_type!r} keys in a PKCS#11 token")
             return cls._of(session, private, public, token_label, key_label, id, controller, None)
-        except pkcs11.exceptions.PKCS11Error as error:
-            session.close()
-            raise _token_error(error, token_label) from None
-        except EdubadgeError:
-            session.close()
-            raise
 
     @classmethod
     def from_uri(
