@@ -32,6 +32,25 @@ PROBLEM_TYPES: dict[str, tuple[str, int | None, str]] = {
     "NOT_YET_VALID": (EDUBADGE + "NOT_YET_VALID", None, "Not Yet Valid"),
     "EXPIRED": (EDUBADGE + "EXPIRED", None, "Expired"),
     "ISSUER_KEY_MISMATCH": (EDUBADGE + "ISSUER_KEY_MISMATCH", None, "Issuer Key Mismatch"),
+    # stacking
+    "COMPONENT_INVALID": (EDUBADGE + "COMPONENT_INVALID", None, "Component Invalid"),
+    "COMPONENT_DIGEST_MISMATCH": (
+        EDUBADGE + "COMPONENT_DIGEST_MISMATCH",
+        None,
+        "Component Digest Mismatch",
+    ),
+    "COMPONENT_MISSING": (EDUBADGE + "COMPONENT_MISSING", None, "Component Missing"),
+    "COMPONENT_NOT_PINNED": (EDUBADGE + "COMPONENT_NOT_PINNED", None, "Component Not Pinned"),
+    "COMPONENT_COUNTED_TWICE": (
+        EDUBADGE + "COMPONENT_COUNTED_TWICE",
+        None,
+        "Component Counted Twice",
+    ),
+    "STACK_CYCLE": (EDUBADGE + "STACK_CYCLE", None, "Stack Cycle"),
+    "LEARNER_MISMATCH": (EDUBADGE + "LEARNER_MISMATCH", None, "Learner Mismatch"),
+    "NOT_VALID_AT_AWARD": (EDUBADGE + "NOT_VALID_AT_AWARD", None, "Not Valid At Award"),
+    "UNTRUSTED_ISSUER": (EDUBADGE + "UNTRUSTED_ISSUER", None, "Untrusted Issuer"),
+    "STACK_RULE_NOT_MET": (EDUBADGE + "STACK_RULE_NOT_MET", None, "Stack Rule Not Met"),
 }
 
 Outcome = Literal["passed", "failed", "skipped"]

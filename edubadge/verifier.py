@@ -1,21 +1,24 @@
 """Verification as a pipeline of named checks; it never raises for bad input.
 
-Each check has a stable id (`parse`, `envelope`, `context`, `data-model`, `proof`,
-`issuer-key`, `validity`), and the result lists every check with its outcome and its problems
-as VC 2.0 ProblemDetails. `verified` is true only when no check failed and the proof check
-passed. `envelope` runs only for an enveloped credential (a compact JWS): it checks the JWS
+Each check has a stable id (`parse`, `context`, `data-model`, `proof`, `issuer-key`,
+`validity`), and the result lists every check with its outcome and its problems as VC 2.0
+ProblemDetails. `verified` is true only when no check failed and the proof check passed.
+
+An enveloped credential (a compact JWS) also gets `envelope` right after `parse`: the JWS
 header, key and signature, and its claims against the credential inside.
+
+A stack (a credential that pins component credentials) also gets the checks `components`
+(each presented component: its own verification, digest, learner, trust) and `stack-rule`.
 """
 
 from __future__ import annotations
 
-import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .bake import image_kind, unbake
 from .datamodel import (
@@ -37,11 +40,17 @@ from .errors import (
 )
 from .jsonld.loader import DocumentLoader, default_loader
 from .net.fetcher import Fetcher, memoized
-from .parsing import MAX_DOCUMENT_BYTES, check_limits, parse_json
+from .parsing import load_document
 from .problems import Check, Problem
 from .proofs.data_integrity import ProofOutcome, proofs_of, verify_proofs
 
-CHECK_IDS = ("parse", "envelope", "context", "data-model", "proof", "issuer-key", "validity")
+if TYPE_CHECKING:
+    from .stacking.rules import ClauseOutcome
+    from .stacking.verify import ComponentOutcome, StackReport
+
+CHECK_IDS = ("parse", "context", "data-model", "proof", "issuer-key", "validity")
+ENVELOPE_CHECK_IDS = ("envelope",)  # after `parse`, for an enveloped credential (a compact JWS)
+STACK_CHECK_IDS = ("components", "stack-rule")
 OB3_CURRENT_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 
 
@@ -51,6 +60,8 @@ class VerificationResult:
 
     checks: list[Check]
     document: dict[str, Any] | None = None
+    components: list[ComponentOutcome] = field(default_factory=list)
+    rule: list[ClauseOutcome] = field(default_factory=list)
 
     @property
     def verified(self) -> bool:
@@ -90,6 +101,10 @@ class VerificationResult:
                 "type": self.document.get("type"),
                 "issuer": issuer.get("id") if isinstance(issuer, dict) else issuer,
             }
+        if self.components:
+            data["components"] = [c.to_dict() for c in self.components]
+        if self.rule:
+            data["rule"] = [c.to_dict() for c in self.rule]
         return data
 
 
@@ -103,11 +118,15 @@ class _State:
     purpose: str
     issuer_binding: bool
     allow_inline_contexts: bool
+    components: Sequence[Any] | None = None
+    trusted_issuers: Collection[str] | None = None
+    learner: Mapping[str, str] | None = None
     fetcher: Fetcher | None = None
     document: dict[str, Any] | None = None
     envelope: jose.Jws | None = None
     envelope_outcome: jose.EnvelopeOutcome | None = None
     proof_outcomes: list[ProofOutcome] = field(default_factory=list)
+    stack: StackReport | None = None
 
 
 def _parse(state: _State, check: Check) -> None:
@@ -120,20 +139,16 @@ def _parse(state: _State, check: Check) -> None:
         if isinstance(raw, bytes) and (kind := image_kind(raw)):
             raw = unbake(raw)
             check.detail = f"unbaked from a {kind.upper()} image"
+        if not isinstance(raw, (str, bytes, dict)):
+            raise InputError(f"cannot verify a {type(raw).__name__}")
         if isinstance(raw, (str, bytes)) and jose.looks_like_jws(raw):
             state.envelope = jose.parse(raw)
             raw = state.envelope.document
             if state.envelope.legacy:
                 check.warnings.append("a VC 1.1 JWT (the credential in a vc claim); legacy")
-        elif isinstance(raw, (str, bytes)):
-            raw = parse_json(raw, what="credential")
-        elif isinstance(raw, dict):
-            check_limits(raw)
-            if len(json.dumps(raw).encode("utf-8", "surrogatepass")) > MAX_DOCUMENT_BYTES:
-                raise InputError(f"credential is larger than {MAX_DOCUMENT_BYTES} bytes")
         else:
-            raise InputError(f"cannot verify a {type(raw).__name__}")
-    except (InputError, ProofError, OSError, TypeError, ValueError) as error:
+            raw = load_document(raw, what="credential")
+    except (InputError, ProofError, OSError) as error:
         message = error.message if isinstance(error, EdubadgeError) else str(error)
         check.fail("PARSING_ERROR", message)
         return
@@ -306,6 +321,76 @@ def _validity(state: _State, check: Check) -> None:
         check.detail = f"valid at {state.now.isoformat()}"
 
 
+def _verify_component(state: _State) -> Callable[[Any, Sequence[Any] | None], VerificationResult]:
+    """How a stack's components are verified: this same `verify`, with the caller's options."""
+
+    def verify_one(credential: Any, components: Sequence[Any] | None) -> VerificationResult:
+        return verify(
+            credential,
+            loader=state.loader,
+            now=state.now,
+            purpose=state.purpose,
+            allow_inline_contexts=state.allow_inline_contexts,
+            components=components,
+            trusted_issuers=state.trusted_issuers,
+            learner=state.learner,
+            fetcher=state.fetcher,
+        )
+
+    return verify_one
+
+
+def _components(state: _State, check: Check) -> None:
+    from .stacking.components import pins_of
+    from .stacking.verify import REASON_KINDS, check_stack
+
+    assert state.document is not None
+    if state.components is None:
+        check.outcome = "skipped"
+        check.detail = (
+            f"pins {len(pins_of(state.document))} component(s); none presented "
+            "(pass components= to check them)"
+        )
+        return
+    state.stack = check_stack(
+        state.document,
+        state.components,
+        verify_one=_verify_component(state),
+        trusted_issuers=state.trusted_issuers,
+        learner=state.learner,
+    )
+    check.warnings += state.stack.warnings
+    for outcome in state.stack.components:
+        path = f"$.relatedResource[{outcome.pin}]" if outcome.pin is not None else None
+        for reason, detail in outcome.failures.items():
+            kind = REASON_KINDS.get(reason, "COMPONENT_INVALID")
+            check.fail(kind, f"component {outcome.id or outcome.where}: {reason}: {detail}", path)
+    if check.passed:
+        check.detail = f"{len(state.stack.components)} component(s) verified"
+
+
+def _stack_rule(state: _State, check: Check) -> None:
+    report = state.stack
+    if report is None:
+        check.outcome = "skipped"
+        check.detail = "no components presented"
+        return
+    base = "$.credentialSubject.achievement.stackingRule"
+    for path, message in report.rule_problems:
+        check.fail("MALFORMED_VALUE_ERROR", f"{path} {message}", path)
+    for clause in report.clauses:
+        if not clause.passed:
+            where = base + ("." + clause.name if not clause.name.startswith("[") else clause.name)
+            check.fail("STACK_RULE_NOT_MET", f"{clause.name}: {clause.detail}", where)
+    if check.passed:
+        check.detail = ", ".join(c.name for c in report.clauses) + " hold"
+
+
+_STACK_PIPELINE: tuple[tuple[str, Callable[[_State, Check], None]], ...] = (
+    ("components", _components),
+    ("stack-rule", _stack_rule),
+)
+
 _PIPELINE: tuple[tuple[str, Callable[[_State, Check], None]], ...] = (
     ("envelope", _envelope),
     ("context", _context),
@@ -323,6 +408,9 @@ def verify(
     now: datetime | None = None,
     purpose: str = "assertionMethod",
     issuer_binding: bool = True,
+    components: Sequence[Any] | None = None,
+    trusted_issuers: Collection[str] | None = None,
+    learner: Mapping[str, str] | None = None,
     allow_inline_contexts: bool = False,
     fetcher: Fetcher | None = None,
 ) -> VerificationResult:
@@ -332,8 +420,17 @@ def verify(
     turn it off only to check a proof alone (as the W3C cryptosuite vectors do). Contexts
     given inline (objects in `@context`, or `@context` below the top) are refused unless
     `allow_inline_contexts`: they can change what the signed quads mean without the JSON
-    showing it. Nothing is fetched unless a `fetcher` is passed (e.g.
-    `edubadge.net.HttpsFetcher()` for did:web).
+    showing it.
+
+    For a stack, `components` are the component credentials (each as `credential` may be
+    given, or a `VerifiablePresentation` holding them): each is verified with these same
+    options, matched to its pinned digest and bound to the stack's learner, and then the
+    stack's rule is checked (`result.components`, `result.rule`). `trusted_issuers` limits
+    the issuers components may come from; `learner` gives plain identities
+    (`{"emailAddress": ...}`) to compare identity hashes made with different salts.
+
+    Nothing is fetched unless a `fetcher` is passed (e.g. `edubadge.net.HttpsFetcher()` for
+    did:web and https controller documents).
     """
     state = _State(
         raw=credential,
@@ -341,6 +438,9 @@ def verify(
         now=now or datetime.now(UTC),
         purpose=purpose,
         issuer_binding=issuer_binding,
+        components=components,
+        trusted_issuers=trusted_issuers,
+        learner=learner,
         allow_inline_contexts=allow_inline_contexts,
         fetcher=None if fetcher is None else memoized(fetcher),
     )
@@ -359,4 +459,24 @@ def verify(
             run(state, check)
         except EdubadgeError as error:  # a check's own guard: report, never raise
             check.fail("MALFORMED_VALUE_ERROR", str(error))
-    return VerificationResult(checks, state.document)
+    if state.document is not None and (components is not None or _is_stack(state.document)):
+        for check_id, run in _STACK_PIPELINE:
+            check = Check(check_id)
+            checks.append(check)
+            try:
+                run(state, check)
+            except EdubadgeError as error:
+                check.fail("MALFORMED_VALUE_ERROR", str(error))
+    stack = state.stack
+    return VerificationResult(
+        checks,
+        state.document,
+        components=stack.components if stack else [],
+        rule=stack.clauses if stack else [],
+    )
+
+
+def _is_stack(document: dict[str, Any]) -> bool:
+    from .stacking.components import is_stack
+
+    return is_stack(document)

@@ -7,39 +7,37 @@ import json
 
 from ..envelopes import jose
 from ..errors import InputError
-from ..issuer import DEFAULT_SUITE, Issuer
-from ..model import Organisation, load_microcredential
+from ..issuer import DEFAULT_SUITE
+from ..model import load_microcredential
 from ..proofs.registry import suite_names
-from .common import EXIT_OK, read_json, write_text
+from ..stacking import unbundle
+from .common import EXIT_OK, issuer_from, read_json, write_text
 from .keyopts import add_passphrase_options, load_signer
 
 
 def run(args: argparse.Namespace) -> int:
     """Issue one credential."""
     request = read_json(args.input, "micro-credential description")
-    if not isinstance(request, dict):
-        raise InputError(f"{args.input}: a micro-credential description is a JSON object")
     signer = load_signer(args)
     if args.alg:
         if not hasattr(signer, "with_signature_algorithm"):
             raise InputError("--alg needs a key pair or a PKCS#11 key")
         signer = signer.with_signature_algorithm(args.alg)
-    issuer_data = request.pop("issuer", None)
-    if not isinstance(issuer_data, dict):
-        raise InputError(
-            f"{args.input}: no 'issuer' object",
-            hint='add "issuer": {"name": ..., "country": ...} (id: the key\'s controller)',
-        )
-    issuer_data.setdefault("id", signer.id.split("#", 1)[0])
-    profile = Organisation.model_validate(issuer_data)
+    issuer = issuer_from(request, args.input, signer, args.suite)
     record = load_microcredential(request)
-    issuer = Issuer(profile, signer, suite=args.suite)
-    micro_credential = not args.plain_badge
+    micro = not args.plain_badge
     if args.envelope == "jwt":
-        credential = issuer.credential(record, micro_credential=micro_credential)
+        if args.part_of:
+            raise InputError(
+                "--part-of issues a stack module with a Data Integrity proof, not a JWT"
+            )
+        credential = issuer.credential(record, micro_credential=micro)
         write_text(jose.sign(credential, signer, profile=args.jwt_profile) + "\n", args.out)
         return EXIT_OK
-    credential = issuer.issue(record, micro_credential=micro_credential)
+    if args.part_of:
+        credential = unbundle([record], issuer, part_of=args.part_of, micro_credential=micro)[0]
+    else:
+        credential = issuer.issue(record, micro_credential=micro)
     write_text(json.dumps(credential, indent=2, ensure_ascii=False) + "\n", args.out)
     return EXIT_OK
 
@@ -68,5 +66,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument("--out", help="write the credential here (default: stdout)")
     parser.add_argument(
         "--plain-badge", action="store_true", help="do not mark it as an EU micro-credential"
+    )
+    parser.add_argument(
+        "--part-of",
+        metavar="IRI",
+        help="a module of a larger programme: the programme achievement's IRI (isPartOf)",
     )
     parser.set_defaults(run=run)

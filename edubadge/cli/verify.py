@@ -14,7 +14,15 @@ from pathlib import Path
 from ..errors import InputError
 from ..net.https import HttpsFetcher
 from ..verifier import VerificationResult, verify
-from .common import EXIT_NOT_VERIFIED, EXIT_OK, EXIT_USAGE, add_loader_options, loader_from
+from .common import (
+    EXIT_NOT_VERIFIED,
+    EXIT_OK,
+    EXIT_USAGE,
+    add_loader_options,
+    add_trust_option,
+    loader_from,
+    read_json,
+)
 
 MARKS = {"passed": "ok     ", "failed": "FAILED ", "skipped": "skipped"}
 
@@ -32,6 +40,20 @@ def describe(result: VerificationResult) -> str:
         lines.append(f"  {MARKS[check.outcome]} {check.id}{detail}")
         lines += [f"          - {problem.detail}" for problem in check.problems]
         lines += [f"          ! {warning}" for warning in check.warnings]
+    if result.components:
+        lines.append("components:")
+        for component in result.components:
+            mark = "ok     " if component.verified else "FAILED "
+            label = component.name or ""
+            who = component.issuer_name or component.issuer
+            issuer = f" from {who}" if who else ""
+            lines.append(f"  {mark} {component.id or component.where}  {label}{issuer}".rstrip())
+            lines += [f"          - {r}: {d}" for r, d in component.failures.items()]
+    if result.rule:
+        lines.append("rule:")
+        for clause in result.rule:
+            mark = "holds  " if clause.passed else "FAILED "
+            lines.append(f"  {mark} {clause.name}: {clause.detail}")
     lines.append("VERIFIED" if result.verified else "NOT VERIFIED")
     return "\n".join(lines) + "\n"
 
@@ -42,8 +64,21 @@ def run(args: argparse.Namespace) -> int:
         data = Path(args.file).read_bytes()
     except OSError as error:
         raise InputError(f"cannot read {args.file}: {error.strerror}") from None
-    fetcher = HttpsFetcher(ca_file=args.ca_file) if args.fetch else None
-    result = verify(data, loader=loader_from(args), fetcher=fetcher)
+    components = [read_json(path, "component") for path in args.component]
+    learner = {}
+    for item in args.learner:
+        kind, sep, value = item.partition("=")
+        if not sep:
+            raise InputError(f"--learner takes TYPE=VALUE, not {item!r}")
+        learner[kind] = value
+    result = verify(
+        data,
+        loader=loader_from(args),
+        components=components if args.component else None,
+        trusted_issuers=args.trust or None,
+        learner=learner or None,
+        fetcher=HttpsFetcher(ca_file=args.ca_file) if args.fetch else None,
+    )
     if result.check("parse").outcome == "failed":
         print(f"edubadge: {args.file}: {result.problems[0].detail}", file=sys.stderr)
         if args.json:
@@ -63,6 +98,21 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     parser.add_argument("file")
     parser.add_argument("--json", action="store_true", help="print the full result as JSON")
+    parser.add_argument(
+        "--component",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a component of the stack (credential or presentation); repeat for each",
+    )
+    add_trust_option(parser)
+    parser.add_argument(
+        "--learner",
+        action="append",
+        default=[],
+        metavar="TYPE=VALUE",
+        help="the learner's plain identity (emailAddress=..., name=...) to check identity hashes",
+    )
     add_loader_options(parser)
     parser.add_argument(
         "--fetch",

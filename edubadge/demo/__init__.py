@@ -14,10 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from .baking import bake_badges
+from .batch import issue_batch
 from .checking import verify_all
 from .core import DemoRun, Say
 from .issuing import create_issuer, forge, issue_micro_credentials, issue_plain_badge
 from .jwt import issue_jwt
+from .stacking import break_the_stack, issue_modules, stack_certificate
 
 STEPS: tuple[Callable[[DemoRun], None], ...] = (
     create_issuer,
@@ -26,6 +28,10 @@ STEPS: tuple[Callable[[DemoRun], None], ...] = (
     forge,
     issue_jwt,
     bake_badges,
+    issue_batch,
+    issue_modules,
+    stack_certificate,
+    break_the_stack,
     verify_all,
 )
 

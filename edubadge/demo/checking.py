@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..stacking import select_components
 from ..verifier import VerificationResult, verify
 from .core import DemoRun
 
@@ -18,7 +19,16 @@ def verify_all(run: DemoRun) -> None:
         if entry["role"] == "public-key":
             entry["checked"] = True
             continue
-        result = verify(run.directory / entry["file"], loader=run.loader)
+        components = None
+        if entry["role"] == "stack":
+            # a holder's wallet: the credentials among the artifacts that the stack pins
+            held = [
+                run.read(e["file"])
+                for e in run.manifest
+                if e["role"] == "credential" and e["file"].endswith(".json")
+            ]
+            components = select_components(run.read(entry["file"]), held)
+        result = verify(run.directory / entry["file"], loader=run.loader, components=components)
         got = verdict(result)
         entry["checked"] = got == entry["expect"]
         reason = f"  ({result.problems[0].detail})" if result.problems else ""
