@@ -6,6 +6,9 @@ ProblemDetails. A JAdES envelope (a sealed Europass EDC) takes `jades-signature`
 `jades-certificate` and `jades-signing-time` in place of `proof` and `issuer-key`.
 `verified` is true only when no check failed and the proof (or the seal's signature) passed.
 
+An enveloped credential (a compact JWS) also gets `envelope` right after `parse`: the JWS
+header, key and signature, and its claims against the credential inside.
+
 A stack (a credential that pins component credentials) also gets the checks `components`
 (each presented component: its own verification, digest, learner, trust) and `stack-rule`.
 """
@@ -30,6 +33,7 @@ from .datamodel import (
     inline_contexts,
     parse_datetime_stamp,
 )
+from .envelopes import jose
 from .envelopes.envelope import Envelope, is_jades, parse_envelope
 from .envelopes.seal_checks import (
     JADES_CHECK_IDS,
@@ -37,8 +41,16 @@ from .envelopes.seal_checks import (
     check_signature,
     check_signing_time,
 )
-from .errors import EdubadgeError, InputError, JsonLdError, ProofError, VerificationMethodError
+from .errors import (
+    EdubadgeError,
+    InputError,
+    InsecureEnvelopeError,
+    JsonLdError,
+    ProofError,
+    VerificationMethodError,
+)
 from .jsonld.loader import DocumentLoader, default_loader
+from .net.fetcher import Fetcher, memoized
 from .parsing import load_document, parse_json
 from .problems import Check, CheckResults
 from .proofs.data_integrity import ProofOutcome, proofs_of, verify_proofs
@@ -48,6 +60,7 @@ if TYPE_CHECKING:
     from .stacking.verify import ComponentOutcome, StackReport
 
 CHECK_IDS = ("parse", "context", "data-model", "proof", "issuer-key", "validity")
+ENVELOPE_CHECK_IDS = ("envelope",)  # after `parse`, for an enveloped credential (a compact JWS)
 STACK_CHECK_IDS = ("components", "stack-rule")
 SEALED_CHECK_IDS = ("parse", *JADES_CHECK_IDS, "context", "data-model", "validity")
 SECURING_CHECKS = ("proof", "jades-signature")
@@ -105,8 +118,11 @@ class _State:
     trusted_issuers: Collection[str] | None = None
     learner: Mapping[str, str] | None = None
     trust_anchors: Sequence[x509.Certificate] = ()
+    fetcher: Fetcher | None = None
     document: dict[str, Any] | None = None
-    envelope: Envelope | None = None
+    seal: Envelope | None = None
+    envelope: jose.Jws | None = None
+    envelope_outcome: jose.EnvelopeOutcome | None = None
     proof_outcomes: list[ProofOutcome] = field(default_factory=list)
     stack: StackReport | None = None
 
@@ -116,13 +132,21 @@ def _parse(state: _State, check: Check) -> None:
     try:
         if isinstance(raw, os.PathLike):
             raw = Path(raw).read_bytes()
-        if isinstance(raw, (bytes, bytearray)) and (kind := image_kind(bytes(raw))):
-            raw = unbake(bytes(raw))
+        if isinstance(raw, bytearray):
+            raw = bytes(raw)
+        if isinstance(raw, bytes) and (kind := image_kind(raw)):
+            raw = unbake(raw)
             check.detail = f"unbaked from a {kind.upper()} image"
-        if not isinstance(raw, (str, bytes, bytearray, dict)):
+        if not isinstance(raw, (str, bytes, dict)):
             raise InputError(f"cannot verify a {type(raw).__name__}")
-        raw = load_document(raw, what="credential")
-    except (InputError, OSError) as error:
+        if isinstance(raw, (str, bytes)) and jose.looks_like_jws(raw):
+            state.envelope = jose.parse(raw)
+            raw = state.envelope.document
+            if state.envelope.legacy:
+                check.warnings.append("a VC 1.1 JWT (the credential in a vc claim); legacy")
+        else:
+            raw = load_document(raw, what="credential")
+    except (InputError, ProofError, OSError) as error:
         message = error.message if isinstance(error, EdubadgeError) else str(error)
         check.fail("PARSING_ERROR", message)
         return
@@ -146,8 +170,34 @@ def _open_envelope(state: _State, check: Check, raw: dict[str, Any]) -> None:
     if not isinstance(document, dict):
         check.fail("PARSING_ERROR", "the sealed payload is not a JSON object", "$.payload")
         return
-    state.envelope, state.document = envelope, document
+    state.seal, state.document = envelope, document
     check.detail = "a JAdES envelope; its payload is the credential"
+
+
+def _envelope(state: _State, check: Check) -> None:
+    jws = state.envelope
+    assert jws is not None and state.document is not None
+    presentation = jws.kind == "presentation"
+    owner = jose.claimed_controller(jws)
+    try:
+        outcome = jose.verify_jws(
+            jws,
+            loader=state.loader,
+            purpose="authentication" if presentation else state.purpose,
+            fetcher=state.fetcher,
+            controller=owner,
+        )
+    except InsecureEnvelopeError as error:
+        check.fail("CRYPTOGRAPHIC_SECURITY_ERROR", error.message)
+        return
+    except EdubadgeError as error:
+        check.fail("PROOF_VERIFICATION_ERROR", str(error))
+        return
+    state.envelope_outcome = outcome
+    for message, path in jose.claim_problems(jws):
+        check.fail("MALFORMED_VALUE_ERROR", message, path)
+    signer = outcome.verification_method or "the key in its jwk header"
+    check.detail = f"{jose.MEDIA_TYPES[jws.kind]}, {outcome.alg} by {signer}"
 
 
 def _context(state: _State, check: Check) -> None:
@@ -202,11 +252,22 @@ def _proof(state: _State, check: Check) -> None:
     except ProofError as error:
         check.fail("PROOF_VERIFICATION_ERROR", error.message, error.path)
         return
+    if not proofs and state.envelope is not None:
+        if state.envelope_outcome is None:
+            check.outcome = "skipped"
+            check.detail = "secured by a JWS that did not verify"
+        else:
+            check.detail = "secured by the JWS envelope (see envelope)"
+        return
     if not proofs:
         check.fail("PROOF_VERIFICATION_ERROR", "the credential has no proof: it is not signed")
         return
     state.proof_outcomes = verify_proofs(
-        state.document, loader=state.loader, purpose=state.purpose, now=state.now
+        state.document,
+        loader=state.loader,
+        purpose=state.purpose,
+        now=state.now,
+        fetcher=state.fetcher,
     )
     for outcome in state.proof_outcomes:
         if outcome.error is not None:
@@ -223,20 +284,33 @@ def _issuer_key(state: _State, check: Check) -> None:
         check.outcome = "skipped"
         check.detail = "not asked (issuer_binding=False)"
         return
-    verified = [o for o in state.proof_outcomes if o.verified]
-    if not verified:
+    keys = [
+        (o.controller, f"proof {o.index}", f"$.proof[{o.index}].verificationMethod")
+        for o in state.proof_outcomes
+        if o.verified
+    ]
+    envelope = state.envelope_outcome
+    if envelope is None and not keys:
         check.outcome = "skipped"
         check.detail = "no proof verified"
         return
     issuer = state.document.get("issuer")
     issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
-    for outcome in verified:
-        if outcome.controller != issuer_id:
+    if envelope is not None and envelope.controller is None:
+        check.fail(
+            "ISSUER_KEY_MISMATCH",
+            f"the JWS key is not tied to the issuer {issuer_id!r}: {envelope.binding_problem}",
+            "$",
+        )
+    elif envelope is not None:
+        keys.append((envelope.controller, "the JWS", "$"))
+    for controller, what, path in keys:
+        if controller != issuer_id:
             check.fail(
                 "ISSUER_KEY_MISMATCH",
-                f"proof {outcome.index} was made with a key controlled by {outcome.controller!r}, "
+                f"{what} was made with a key controlled by {controller!r}, "
                 f"not by the issuer {issuer_id!r}",
-                f"$.proof[{outcome.index}].verificationMethod",
+                path,
             )
 
 
@@ -253,6 +327,12 @@ def _validity(state: _State, check: Check) -> None:
         check.fail("NOT_YET_VALID", f"valid only from {document[start_name]}", f"$.{start_name}")
     if end is not None and state.now > end:
         check.fail("EXPIRED", f"expired at {document[end_name]}", f"$.{end_name}")
+    if state.envelope is not None:
+        not_before, expires = jose.time_window(state.envelope)
+        if not_before is not None and state.now < not_before:
+            check.fail("NOT_YET_VALID", f"the JWT is valid only from {not_before}", "$.nbf")
+        if expires is not None and state.now >= expires:
+            check.fail("EXPIRED", f"the JWT expired at {expires}", "$.exp")
     if check.passed:
         check.detail = f"valid at {state.now.isoformat()}"
 
@@ -271,6 +351,7 @@ def _verify_component(state: _State) -> Callable[[Any, Sequence[Any] | None], Ve
             trusted_issuers=state.trusted_issuers,
             learner=state.learner,
             trust_anchors=state.trust_anchors,
+            fetcher=state.fetcher,
         )
 
     return verify_one
@@ -323,18 +404,18 @@ def _stack_rule(state: _State, check: Check) -> None:
 
 
 def _jades_signature(state: _State, check: Check) -> None:
-    assert state.envelope is not None
-    check_signature(state.envelope, check)
+    assert state.seal is not None
+    check_signature(state.seal, check)
 
 
 def _jades_certificate(state: _State, check: Check) -> None:
-    assert state.envelope is not None
-    check_certificate(state.envelope, check, state.trust_anchors, state.now)
+    assert state.seal is not None
+    check_certificate(state.seal, check, state.trust_anchors, state.now)
 
 
 def _jades_signing_time(state: _State, check: Check) -> None:
-    assert state.envelope is not None
-    check_signing_time(state.envelope, check, state.now)
+    assert state.seal is not None
+    check_signing_time(state.seal, check, state.now)
 
 
 Pipeline = tuple[tuple[str, Callable[[_State, Check], None]], ...]
@@ -343,6 +424,7 @@ _STACK_PIPELINE: Pipeline = (
     ("stack-rule", _stack_rule),
 )
 _PIPELINE: Pipeline = (
+    ("envelope", _envelope),
     ("context", _context),
     ("data-model", _data_model),
     ("proof", _proof),
@@ -371,8 +453,10 @@ def verify(
     learner: Mapping[str, str] | None = None,
     allow_inline_contexts: bool = False,
     trust_anchors: Sequence[x509.Certificate] = (),
+    fetcher: Fetcher | None = None,
 ) -> VerificationResult:
-    """Verify a credential (a dict, JSON text or bytes, or a file path) and report every check.
+    """Verify a credential (a dict, JSON text or bytes, a compact JWS, a JAdES envelope, a
+    baked PNG or SVG, or a file path) and report every check.
 
     `issuer_binding` requires each proof's key to be controlled by the credential's issuer;
     turn it off only to check a proof alone (as the W3C cryptosuite vectors do). Contexts
@@ -380,6 +464,9 @@ def verify(
     `allow_inline_contexts`: they can change what the signed quads mean without the JSON
     showing it. A JAdES envelope is verified as a seal, trusted only when its certificate
     chains to one of `trust_anchors`.
+
+    Nothing is fetched unless a `fetcher` is passed (e.g. `edubadge.net.HttpsFetcher()` for
+    did:web and https controller documents).
 
     For a stack, `components` are the component credentials (each as `credential` may be
     given, or a `VerifiablePresentation` holding them): each is verified with these same
@@ -399,11 +486,14 @@ def verify(
         learner=learner,
         allow_inline_contexts=allow_inline_contexts,
         trust_anchors=tuple(trust_anchors),
+        fetcher=None if fetcher is None else memoized(fetcher),
     )
     checks = [Check("parse")]
     _parse(state, checks[0])
-    pipeline = _JADES_PIPELINE if state.envelope is not None else _PIPELINE
+    pipeline = _JADES_PIPELINE if state.seal is not None else _PIPELINE
     for check_id, run in pipeline:
+        if check_id == "envelope" and state.envelope is None:
+            continue  # only an enveloped credential has this check
         check = Check(check_id)
         checks.append(check)
         if state.document is None:

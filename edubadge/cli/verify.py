@@ -1,4 +1,8 @@
-"""`edubadge verify`: every check, as text or JSON; exit 0 verified, 1 not, 2 bad input."""
+"""`edubadge verify`: every check, as text or JSON; exit 0 verified, 1 not, 2 bad input.
+
+The file may hold a JSON credential or a compact JWS (VC-JOSE, OB 3.0 VC-JWT). Nothing is
+fetched unless --fetch is given.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from cryptography import x509
 
 from ..envelopes.certificates import load_certificates
 from ..errors import CertificateError, InputError
+from ..net.https import HttpsFetcher
 from ..verifier import VerificationResult, verify
 from .common import (
     EXIT_NOT_VERIFIED,
@@ -86,6 +91,7 @@ def run(args: argparse.Namespace) -> int:
         trusted_issuers=args.trust or None,
         learner=learner or None,
         trust_anchors=_anchors(args.trust_anchor),
+        fetcher=HttpsFetcher(ca_file=args.ca_file) if args.fetch else None,
     )
     if result.check("parse").outcome == "failed":
         print(f"edubadge: {args.file}: {result.problems[0].detail}", file=sys.stderr)
@@ -129,4 +135,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="a CA certificate (PEM or DER) that JAdES seals may chain to; repeatable",
     )
     add_loader_options(parser)
+    parser.add_argument(
+        "--fetch",
+        action="store_true",
+        help="allow the network for did:web and https controller documents (https only, "
+        "public addresses only, size and time limits)",
+    )
+    parser.add_argument("--ca-file", help="with --fetch: trust these CA certificates instead")
     parser.set_defaults(run=run)

@@ -18,6 +18,7 @@ from .batch import issue_batch
 from .checking import verify_all
 from .core import DemoRun, Say
 from .issuing import create_issuer, forge, issue_micro_credentials, issue_plain_badge
+from .jwt import issue_jwt
 from .stacking import break_the_stack, issue_modules, stack_certificate
 
 STEPS: tuple[Callable[[DemoRun], None], ...] = (
@@ -25,6 +26,7 @@ STEPS: tuple[Callable[[DemoRun], None], ...] = (
     issue_micro_credentials,
     issue_plain_badge,
     forge,
+    issue_jwt,
     bake_badges,
     issue_batch,
     issue_modules,

@@ -43,9 +43,14 @@ class DemoRun:
         suite: str | None,
         expect: str,
     ) -> Path:
-        """Write one JSON artifact and list it in the manifest."""
+        """Write one artifact (JSON, or text such as a compact JWS) and list it in the manifest."""
         path = self.directory / name
-        path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        text = (
+            document
+            if isinstance(document, str)
+            else json.dumps(document, indent=2, ensure_ascii=False)
+        )
+        path.write_text(text + "\n", encoding="utf-8")
         self.manifest.append(
             {"file": name, "role": role, "format": format, "suite": suite, "expect": expect}
         )

@@ -16,6 +16,7 @@ from ..errors import EdubadgeError, ProofError
 from ..jsonld.loader import DocumentLoader, default_loader
 from ..keys.resolve import VerificationMethod, resolve_verification_method
 from ..keys.signer import Signer
+from ..net.fetcher import Fetcher
 from .registry import get_suite
 from .suite import Cryptosuite
 
@@ -191,8 +192,12 @@ def verify_proof(
     loader: DocumentLoader | None = None,
     purpose: str = "assertionMethod",
     now: datetime | None = None,
+    fetcher: Fetcher | None = None,
 ) -> VerificationMethod:
-    """Verify one proof of `document`; return its verification method, raise why not otherwise."""
+    """Verify one proof of `document`; return its verification method, raise why not otherwise.
+
+    Keys resolve offline (did:key, registered documents) unless a `fetcher` is passed.
+    """
     loader = loader or default_loader()
     if proof.get("type") != "DataIntegrityProof":
         raise ProofError(f"unsupported proof type {proof.get('type')!r}")
@@ -222,7 +227,7 @@ def verify_proof(
             raise ProofError("the proof's @context does not match the document's @context")
         unsecured["@context"] = context
     method = resolve_verification_method(
-        str(proof.get("verificationMethod")), loader, purpose=purpose
+        str(proof.get("verificationMethod")), loader, purpose=purpose, fetcher=fetcher
     )
     if method.key.algorithm not in cryptosuite.key_algorithms:
         raise ProofError(f"a {method.key.algorithm} key cannot verify {cryptosuite.name}")
@@ -241,6 +246,7 @@ def verify_proofs(
     loader: DocumentLoader | None = None,
     purpose: str = "assertionMethod",
     now: datetime | None = None,
+    fetcher: Fetcher | None = None,
 ) -> list[ProofOutcome]:
     """Verify every proof of a proof set (and chain); each gets an outcome, none raises."""
     outcomes = []
@@ -248,7 +254,9 @@ def verify_proofs(
         suite_name = proof.get("cryptosuite")
         vm = proof.get("verificationMethod")
         try:
-            method = verify_proof(document, proof, loader=loader, purpose=purpose, now=now)
+            method = verify_proof(
+                document, proof, loader=loader, purpose=purpose, now=now, fetcher=fetcher
+            )
         except EdubadgeError as error:
             outcomes.append(ProofOutcome(index, suite_name, vm, None, error))
         else:
