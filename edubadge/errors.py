@@ -111,3 +111,22 @@ class UnknownSuiteError(ProofError):
         super().__init__(
             f"unknown cryptosuite {name!r}", hint="registered: " + ", ".join(sorted(known))
         )
+
+
+# --- status lists -------------------------------------------------------------------------
+
+
+class StatusError(EdubadgeError):
+    """A status list, its store, or a status change could not be handled."""
+
+
+class StatusListError(StatusError):
+    """A malformed status list, `encodedList` or status entry."""
+
+
+class StatusStoreError(StatusError):
+    """The status store cannot be opened or used (missing driver, unreadable file, bad URL)."""
+
+
+class StatusChangeError(StatusError):
+    """A status change that is refused: unknown credential, irreversible revocation, ..."""
