@@ -218,13 +218,13 @@ def check_change(spec: ListSpec, change: StatusChange, old: int) -> None:
     purpose = spec.purpose(change.purpose)
     if not 0 <= change.value < 1 << purpose.size:
         raise StatusChangeError(f"status value {change.value} does not fit in {purpose.size} bits")
+    if change.action == "reinstate" and change.purpose != "suspension":
+        raise StatusChangeError("only a suspension can be lifted (reinstate)")
     if change.purpose == "revocation" and old and not change.value:
         raise StatusChangeError(
             "a revocation is final and cannot be undone",
             hint="issue a new credential instead",
         )
-    if change.action == "reinstate" and change.purpose != "suspension":
-        raise StatusChangeError("only a suspension can be lifted (reinstate)")
 
 
 class StatusStore(ABC):
