@@ -1,7 +1,7 @@
 """Verification as a pipeline of named checks; it never raises for bad input.
 
 Each check has a stable id (`parse`, `context`, `data-model`, `proof`, `issuer-key`,
-`validity`), and the result lists every check with its outcome and its problems as VC 2.0
+`status`, `validity`), and the result lists every check with its outcome and its problems as VC 2.0
 ProblemDetails. `verified` is true only when no check failed and the proof check passed.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,11 +24,13 @@ from .datamodel import (
 )
 from .errors import EdubadgeError, InputError, JsonLdError, ProofError, VerificationMethodError
 from .jsonld.loader import DocumentLoader, default_loader
+from .net.fetcher import Fetcher
 from .parsing import check_limits, parse_json
 from .problems import Check, Problem
 from .proofs.data_integrity import ProofOutcome, proofs_of, verify_proofs
+from .status.check import StatusResolver, StatusResult, check_credential_status
 
-CHECK_IDS = ("parse", "context", "data-model", "proof", "issuer-key", "validity")
+CHECK_IDS = ("parse", "context", "data-model", "proof", "issuer-key", "status", "validity")
 OB3_CURRENT_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 
 
@@ -38,6 +40,7 @@ class VerificationResult:
 
     checks: list[Check]
     document: dict[str, Any] | None = None
+    statuses: list[StatusResult] = field(default_factory=list)
 
     @property
     def verified(self) -> bool:
@@ -70,6 +73,10 @@ class VerificationResult:
             "problems": [p.to_dict() for p in self.problems],
             "warnings": self.warnings,
         }
+        if self.statuses:
+            data["status"] = [
+                {k: v for k, v in vars(s).items() if v is not None} for s in self.statuses
+            ]
         if self.document is not None:
             issuer = self.document.get("issuer")
             data["credential"] = {
@@ -89,8 +96,10 @@ class _State:
     now: datetime
     purpose: str
     issuer_binding: bool
+    status: StatusResolver | None = None
     document: dict[str, Any] | None = None
     proof_outcomes: list[ProofOutcome] = field(default_factory=list)
+    statuses: list[StatusResult] = field(default_factory=list)
 
 
 def _parse(state: _State, check: Check) -> None:
@@ -197,6 +206,21 @@ def _issuer_key(state: _State, check: Check) -> None:
             )
 
 
+def _status(state: _State, check: Check) -> None:
+    assert state.document is not None
+    check.outcome = "skipped"
+    if not state.document.get("credentialStatus"):
+        check.detail = "no credentialStatus"
+    elif not any(o.verified for o in state.proof_outcomes):
+        check.detail = "no proof verified"  # an unsigned document sends no one anywhere
+    elif state.status is None:
+        check.detail = "not asked: pass status_lists=... or a fetcher"
+        check.warnings.append("the credential has a status that was not checked")
+    else:
+        check.outcome = "passed"
+        state.statuses = check_credential_status(state.document, state.status, state.now, check)
+
+
 def _validity(state: _State, check: Check) -> None:
     document = state.document
     assert document is not None
@@ -219,6 +243,7 @@ _PIPELINE: tuple[tuple[str, Callable[[_State, Check], None]], ...] = (
     ("data-model", _data_model),
     ("proof", _proof),
     ("issuer-key", _issuer_key),
+    ("status", _status),
     ("validity", _validity),
 )
 
@@ -230,18 +255,30 @@ def verify(
     now: datetime | None = None,
     purpose: str = "assertionMethod",
     issuer_binding: bool = True,
+    status_lists: Mapping[str, Any] | StatusResolver | None = None,
+    fetcher: Fetcher | None = None,
 ) -> VerificationResult:
     """Verify a credential (a dict, JSON text or bytes, or a file path) and report every check.
 
     `issuer_binding` requires each proof's key to be controlled by the credential's issuer;
     turn it off only to check a proof alone (as the W3C cryptosuite vectors do).
+    The credential's status is checked against `status_lists` (status list credentials by
+    URL, or a `StatusResolver` whose cache outlives this call) and, only when given one,
+    lists fetched with `fetcher`; without either the `status` check is skipped.
     """
+    loader = loader or default_loader()
+    resolver: StatusResolver | None = None
+    if isinstance(status_lists, StatusResolver):
+        resolver = status_lists
+    elif status_lists is not None or fetcher is not None:
+        resolver = StatusResolver(status_lists, fetcher=fetcher, loader=loader)
     state = _State(
         raw=credential,
-        loader=loader or default_loader(),
+        loader=loader,
         now=now or datetime.now(UTC),
         purpose=purpose,
         issuer_binding=issuer_binding,
+        status=resolver,
     )
     checks = [Check("parse")]
     _parse(state, checks[0])
@@ -256,4 +293,4 @@ def verify(
             run(state, check)
         except EdubadgeError as error:  # a check's own guard: report, never raise
             check.fail("MALFORMED_VALUE_ERROR", str(error))
-    return VerificationResult(checks, state.document)
+    return VerificationResult(checks, state.document, state.statuses)
