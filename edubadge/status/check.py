@@ -175,10 +175,10 @@ class StatusResolver:
 
     # --- getting documents ---------------------------------------------------------------
 
-    def _get(self, url: str) -> tuple[Any, float]:
-        """A document and how long (seconds) it may be cached: supplied ones for ever."""
+    def _get(self, url: str) -> tuple[Any, float | None]:
+        """A document and its HTTP cache lifetime; supplied documents have none."""
         if url in self.documents:
-            return self.documents[url], float("inf")
+            return self.documents[url], None
         if self.fetcher is None:
             raise StatusCheckError(
                 "STATUS_RETRIEVAL_ERROR",
@@ -191,7 +191,18 @@ class StatusResolver:
             raise StatusCheckError(
                 "STATUS_RETRIEVAL_ERROR", f"cannot get {url}: {error.message}"
             ) from None
-        return document, self.default_ttl if fetched.max_age is None else float(fetched.max_age)
+        return document, None if fetched.max_age is None else float(fetched.max_age)
+
+    def _life(self, url: str, max_age: float | None, ttl: object, until: float | None) -> float:
+        """Seconds a list may be cached: supplied lists for ever (their validity is checked at
+        every use); fetched ones until the earliest of ttl, max-age and validUntil."""
+        if url in self.documents:
+            return float("inf")
+        limits = [max_age] if max_age is not None else []
+        if isinstance(ttl, int) and not isinstance(ttl, bool) and ttl >= 0:
+            limits.append(ttl / 1000)
+        life = min(limits) if limits else self.default_ttl
+        return life if until is None else min(life, max(0.0, until))
 
     # --- Bitstring Status List and StatusList2021 ----------------------------------------
 
@@ -252,7 +263,7 @@ class StatusResolver:
     def _load(self, kind: str, url: str, now: datetime) -> _List:
         from ..verifier import verify  # the list is a credential: the same checks apply
 
-        document, life = self._get(url)
+        document, max_age = self._get(url)
         credential_type, list_type, multibase = _BITSTRING_KINDS[kind]
         if not isinstance(document, dict) or credential_type not in types_of(document):
             raise StatusCheckError("STATUS_VERIFICATION_ERROR", f"{url} is not a {credential_type}")
@@ -286,12 +297,8 @@ class StatusResolver:
         legacy = "issuanceDate" in document and "validFrom" not in document
         start = parse_datetime_stamp(document.get("issuanceDate" if legacy else "validFrom"))
         end = parse_datetime_stamp(document.get("expirationDate" if legacy else "validUntil"))
-        ttl = subject.get("ttl")
-        if url not in self.documents:  # fetched: refresh after ttl, max-age or validUntil
-            if isinstance(ttl, int) and not isinstance(ttl, bool) and ttl >= 0:
-                life = min(life, ttl / 1000)
-            if end is not None:
-                life = min(life, max(0.0, (end - now).total_seconds()))
+        until = None if end is None else (end - now).total_seconds()
+        life = self._life(url, max_age, subject.get("ttl"), until)
         cached = _List(
             bits,
             str(issuer_id),
@@ -324,7 +331,8 @@ class StatusResolver:
             )
         cached = self._revoked.get(url)
         if cached is None or cached[1] <= self._clock():
-            document, life = self._get(url)
+            document, max_age = self._get(url)
+            life = self._life(url, max_age, None, None)
             revoked: dict[str, str | None] = {}
             items = document.get("revokedCredentials") if isinstance(document, dict) else None
             if not isinstance(items, list):

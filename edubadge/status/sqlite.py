@@ -28,6 +28,7 @@ class SqliteStatusStore(SqlStatusStore):
 
     def _connect(self) -> sqlite3.Connection:
         try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(
                 self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
             )
@@ -35,7 +36,7 @@ class SqliteStatusStore(SqlStatusStore):
             # FULL: a commit is on disk (WAL synced) before it returns, also across power loss.
             conn.execute("PRAGMA synchronous = FULL")
             conn.execute("PRAGMA foreign_keys = ON")
-        except sqlite3.Error as error:
+        except (OSError, sqlite3.Error) as error:
             raise StatusStoreError(f"cannot open the status store {self.path}: {error}") from None
         return conn
 
