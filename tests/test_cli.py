@@ -104,11 +104,15 @@ def test_demo_writes_artifacts_and_manifest(
 ) -> None:
     assert main(["demo", "--dir", str(tmp_path)]) == 0
     manifest = json.loads((tmp_path / "manifest.json").read_text())
-    assert {e["expect"] for e in manifest} >= {"verified", "invalid"}
+    assert {e["expect"] for e in manifest} == {"verified", "invalid", "revoked", "suspended"}
+    lists = [
+        f"--status-list={tmp_path / e['file']}" for e in manifest if e["role"] == "status-list"
+    ]
+    assert lists
     for entry in manifest:
         assert set(entry) == {"file", "role", "format", "suite", "expect"}
         assert (tmp_path / entry["file"]).is_file()
         if entry["role"] == "credential":
-            code = main(["verify", str(tmp_path / entry["file"])])
+            code = main(["verify", str(tmp_path / entry["file"]), *lists])
             assert code == (0 if entry["expect"] == "verified" else 1), entry
     assert "all as expected" in capsys.readouterr().out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 
 from .. import keys
 from ..errors import InputError
@@ -11,6 +12,7 @@ from ..issuer import DEFAULT_SUITE, Issuer
 from ..model import Organisation, load_microcredential
 from ..proofs.registry import suite_names
 from .common import EXIT_OK, read_json, write_text
+from .status import DB_HELP, issuing_lists, store_from
 
 
 def run(args: argparse.Namespace) -> int:
@@ -28,8 +30,15 @@ def run(args: argparse.Namespace) -> int:
     issuer_data.setdefault("id", key.controller)
     profile = Organisation.model_validate(issuer_data)
     record = load_microcredential(request)
-    issuer = Issuer(profile, key, suite=args.suite)
-    credential = issuer.issue(record, micro_credential=not args.plain_badge)
+    if args.no_status or not (args.db or os.environ.get("EDUBADGE_STATUS_DB")):
+        credential = Issuer(profile, key, suite=args.suite).issue(
+            record, micro_credential=not args.plain_badge
+        )
+    else:
+        with store_from(args) as store:
+            status = issuing_lists(store, profile.id, args)
+            issuer = Issuer(profile, key, suite=args.suite, status=status)
+            credential = issuer.issue(record, micro_credential=not args.plain_badge)
     write_text(json.dumps(credential, indent=2, ensure_ascii=False) + "\n", args.out)
     return EXIT_OK
 
@@ -44,4 +53,19 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument(
         "--plain-badge", action="store_true", help="do not mark it as an EU micro-credential"
     )
+    parser.add_argument(
+        "--db", help=DB_HELP.replace("(default:", "(status entries when given, or with")
+    )
+    parser.add_argument(
+        "--status-base-url",
+        help="where the status lists are published (default: $EDUBADGE_STATUS_BASE_URL, "
+        "or what this issuer used before)",
+    )
+    parser.add_argument(
+        "--status-purpose",
+        action="append",
+        choices=("revocation", "suspension"),
+        help="status entries to add (repeatable; default: revocation)",
+    )
+    parser.add_argument("--no-status", action="store_true", help="issue without status entries")
     parser.set_defaults(run=run)

@@ -6,10 +6,18 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from ..errors import InputError
 from ..verifier import VerificationResult, verify
-from .common import EXIT_NOT_VERIFIED, EXIT_OK, EXIT_USAGE, add_loader_options, loader_from
+from .common import (
+    EXIT_NOT_VERIFIED,
+    EXIT_OK,
+    EXIT_USAGE,
+    add_loader_options,
+    loader_from,
+    read_json,
+)
 
 MARKS = {"passed": "ok     ", "failed": "FAILED ", "skipped": "skipped"}
 
@@ -31,13 +39,29 @@ def describe(result: VerificationResult) -> str:
     return "\n".join(lines) + "\n"
 
 
+def status_lists_from(args: argparse.Namespace) -> dict[str, Any] | None:
+    """--status-list [URL=]FILE: status list credentials, by URL (default: their id)."""
+    if not args.status_list:
+        return None
+    lists: dict[str, Any] = {}
+    for item in args.status_list:
+        url, sep, path = item.rpartition("=") if "=" in item else ("", "", item)
+        document = read_json(path, "status list")
+        if not sep:
+            url = document.get("id") if isinstance(document, dict) else None
+            if not isinstance(url, str):
+                raise InputError(f"status list {path} has no id: give it as URL={path}")
+        lists[url] = document
+    return lists
+
+
 def run(args: argparse.Namespace) -> int:
     """Verify one file."""
     try:
         data = Path(args.file).read_bytes()
     except OSError as error:
         raise InputError(f"cannot read {args.file}: {error.strerror}") from None
-    result = verify(data, loader=loader_from(args))
+    result = verify(data, loader=loader_from(args), status_lists=status_lists_from(args))
     if result.check("parse").outcome == "failed":
         print(f"edubadge: {args.file}: {result.problems[0].detail}", file=sys.stderr)
         if args.json:
@@ -58,4 +82,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument("file")
     parser.add_argument("--json", action="store_true", help="print the full result as JSON")
     add_loader_options(parser)
+    parser.add_argument(
+        "--status-list",
+        action="append",
+        default=[],
+        metavar="[URL=]FILE",
+        help="a status list credential to check the status against (repeatable)",
+    )
     parser.set_defaults(run=run)

@@ -16,12 +16,14 @@ from typing import Any
 from .checking import verify_all
 from .core import DemoRun, Say
 from .issuing import create_issuer, forge, issue_micro_credentials, issue_plain_badge
+from .status import revoke_and_suspend
 
 STEPS: tuple[Callable[[DemoRun], None], ...] = (
     create_issuer,
     issue_micro_credentials,
     issue_plain_badge,
     forge,
+    revoke_and_suspend,
     verify_all,
 )
 

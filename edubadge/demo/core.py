@@ -10,6 +10,7 @@ from typing import Any
 
 from ..issuer import Issuer
 from ..jsonld.loader import DocumentLoader
+from ..status.store import StatusStore
 
 Say = Callable[[str], None]
 
@@ -23,6 +24,7 @@ class DemoRun:
     loader: DocumentLoader = field(default_factory=DocumentLoader)
     manifest: list[dict[str, Any]] = field(default_factory=list)
     issuers: dict[str, Issuer] = field(default_factory=dict)
+    store: StatusStore | None = None
     step: int = 0
 
     def heading(self, text: str) -> None:
@@ -43,10 +45,14 @@ class DemoRun:
         """Write one JSON artifact and list it in the manifest."""
         path = self.directory / name
         path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        self.add(name, role=role, format=format, suite=suite, expect=expect)
+        return path
+
+    def add(self, name: str, *, role: str, format: str, suite: str | None, expect: str) -> None:
+        """List an artifact already written in the manifest."""
         self.manifest.append(
             {"file": name, "role": role, "format": format, "suite": suite, "expect": expect}
         )
-        return path
 
     def read(self, name: str) -> Any:
         """An artifact written earlier."""
