@@ -50,6 +50,25 @@ class NotAMicroCredentialError(InputError):
         )
 
 
+class BakingError(InputError):
+    """A badge image that cannot be baked or unbaked (malformed, oversized, or two credentials)."""
+
+
+class StackingError(InputError):
+    """Components that do not add up to the stack asked for.
+
+    `.reasons` lists (what, why): a component (its id) with a named reason such as
+    `untrusted-issuer`, or a rule clause such as `minimumCredits`.
+    """
+
+    def __init__(self, reasons: Sequence[tuple[str, str]]) -> None:
+        self.reasons = list(reasons)
+        super().__init__(
+            "cannot stack: " + "; ".join(f"{what}: {why}" for what, why in self.reasons),
+            hint="fix or leave out the components named, or change the rule",
+        )
+
+
 # --- JSON-LD ------------------------------------------------------------------------------
 
 
@@ -130,3 +149,10 @@ class StatusStoreError(StatusError):
 
 class StatusChangeError(StatusError):
     """A status change that is refused: unknown credential, irreversible revocation, ..."""
+
+
+# --- certificates and seals ---------------------------------------------------------------
+
+
+class CertificateError(EdubadgeError):
+    """An X.509 certificate (chain) that cannot be read, or that does not fit its key."""

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import Executor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .batch import BatchOutcome, BatchStore, StatusAllocator, issue_many
 from .errors import InputError
 from .formats import ob3
 from .jsonld.loader import DocumentLoader
@@ -29,7 +32,8 @@ class Issuer:
     The profile's `id` must be the controller of the signer's verification method: a
     verifier accepts a credential only when the issuer controls the key that signed it.
     With `status` (the issuer's `StatusLists`), every credential gets `credentialStatus`
-    entries allocated from its store.
+    entries allocated from its store; it is also the batch's `status_allocator` unless
+    another is given.
     """
 
     def __init__(
@@ -39,6 +43,7 @@ class Issuer:
         *,
         suite: str = DEFAULT_SUITE,
         loader: DocumentLoader | None = None,
+        status_allocator: StatusAllocator | None = None,
         status: StatusLists | None = None,
     ) -> None:
         get_suite(suite)  # fail early on an unknown suite
@@ -57,6 +62,7 @@ class Issuer:
         self.suite = suite
         self.loader = loader
         self.status = status
+        self.status_allocator = status_allocator or status
 
     def __repr__(self) -> str:
         return f"Issuer({self.profile.id!r}, suite={self.suite!r})"
@@ -112,4 +118,38 @@ class Issuer:
             ttl_ms=ttl_ms,
             validity=validity,
             loader=self.loader,
+        )
+
+    def issue_many(
+        self,
+        records: Iterable[MicroCredential],
+        executor: Executor | None = None,
+        *,
+        key_file: str | os.PathLike[str] | None = None,
+        store: BatchStore | None = None,
+        micro_credential: bool = True,
+        chunk_size: int = 64,
+        window: int | None = None,
+    ) -> Iterator[BatchOutcome]:
+        """Issue a stream of records; yield one `BatchOutcome` per record as results arrive.
+
+        Records are read `chunk_size` at a time and at most `window` chunks are in flight, so
+        memory stays flat whatever the stream's length. Without `executor` they are signed
+        here; with one (a `ProcessPoolExecutor`, a Dask `Client.get_executor()`, ...) each
+        chunk is signed by a worker that loads the key from `key_file` itself: no key is
+        ever pickled. A record that fails is reported `failed` with its error and the batch
+        goes on. With a `store` (e.g. `DirectoryStore(dir)`), records it already holds are
+        `skipped` and each new credential is stored crash-safe before it is reported.
+        The `status_allocator` given to the issuer, if any, gives each chunk its
+        `credentialStatus` entries in one call.
+        """
+        return issue_many(
+            self,
+            records,
+            executor,
+            key_file=key_file,
+            store=store,
+            micro_credential=micro_credential,
+            chunk_size=chunk_size,
+            window=window,
         )

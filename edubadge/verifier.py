@@ -2,68 +2,75 @@
 
 Each check has a stable id (`parse`, `context`, `data-model`, `proof`, `issuer-key`,
 `status`, `validity`), and the result lists every check with its outcome and its problems as VC 2.0
-ProblemDetails. `verified` is true only when no check failed and the proof check passed.
+ProblemDetails. A JAdES envelope (a sealed Europass EDC) takes `jades-signature`,
+`jades-certificate` and `jades-signing-time` in place of `proof` and `issuer-key`.
+`verified` is true only when no check failed and the proof (or the seal's signature) passed.
+
+A stack (a credential that pins component credentials) also gets the checks `components`
+(each presented component: its own verification, digest, learner, trust) and `stack-rule`.
 """
 
 from __future__ import annotations
 
-import json
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from cryptography import x509
+
+from .bake import image_kind, unbake
 from .datamodel import (
     VC1_CONTEXT,
     context_problems,
     contexts_of,
     credential_problems,
+    inline_contexts,
     parse_datetime_stamp,
+)
+from .envelopes.envelope import Envelope, is_jades, parse_envelope
+from .envelopes.seal_checks import (
+    JADES_CHECK_IDS,
+    check_certificate,
+    check_signature,
+    check_signing_time,
 )
 from .errors import EdubadgeError, InputError, JsonLdError, ProofError, VerificationMethodError
 from .jsonld.loader import DocumentLoader, default_loader
 from .net.fetcher import Fetcher
-from .parsing import check_limits, parse_json
-from .problems import Check, Problem
+from .parsing import load_document, parse_json
+from .problems import Check, CheckResults
 from .proofs.data_integrity import ProofOutcome, proofs_of, verify_proofs
 from .status.check import StatusResolver, StatusResult, check_credential_status
 
+if TYPE_CHECKING:
+    from .stacking.rules import ClauseOutcome
+    from .stacking.verify import ComponentOutcome, StackReport
+
 CHECK_IDS = ("parse", "context", "data-model", "proof", "issuer-key", "status", "validity")
+STACK_CHECK_IDS = ("components", "stack-rule")
+SEALED_CHECK_IDS = ("parse", *JADES_CHECK_IDS, "context", "data-model", "validity")
+SECURING_CHECKS = ("proof", "jades-signature")
 OB3_CURRENT_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 
 
 @dataclass
-class VerificationResult:
+class VerificationResult(CheckResults):
     """Every check that ran, its outcome and problems; `verified` when all passed."""
 
     checks: list[Check]
     document: dict[str, Any] | None = None
+    components: list[ComponentOutcome] = field(default_factory=list)
+    rule: list[ClauseOutcome] = field(default_factory=list)
     statuses: list[StatusResult] = field(default_factory=list)
 
     @property
     def verified(self) -> bool:
-        """True when no check failed and a proof verified (a skipped check is not a failure)."""
-        proof = [c for c in self.checks if c.id == "proof"]
-        return bool(proof) and proof[0].passed and all(c.outcome != "failed" for c in self.checks)
-
-    @property
-    def problems(self) -> list[Problem]:
-        """Every problem of every check."""
-        return [p for c in self.checks for p in c.problems]
-
-    @property
-    def warnings(self) -> list[str]:
-        """Every warning of every check (they do not fail verification)."""
-        return [w for c in self.checks for w in c.warnings]
-
-    def check(self, check_id: str) -> Check:
-        """The check with this id."""
-        for c in self.checks:
-            if c.id == check_id:
-                return c
-        raise KeyError(check_id)
+        """True when no check failed and a proof or seal verified (skipped is not failed)."""
+        secured = any(c.id in SECURING_CHECKS and c.passed for c in self.checks)
+        return secured and all(c.outcome != "failed" for c in self.checks)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form: verified, checks, problems, warnings, and who/what was verified."""
@@ -73,10 +80,6 @@ class VerificationResult:
             "problems": [p.to_dict() for p in self.problems],
             "warnings": self.warnings,
         }
-        if self.statuses:
-            data["status"] = [
-                {k: v for k, v in vars(s).items() if v is not None} for s in self.statuses
-            ]
         if self.document is not None:
             issuer = self.document.get("issuer")
             data["credential"] = {
@@ -84,6 +87,14 @@ class VerificationResult:
                 "type": self.document.get("type"),
                 "issuer": issuer.get("id") if isinstance(issuer, dict) else issuer,
             }
+        if self.statuses:
+            data["status"] = [
+                {k: v for k, v in vars(s).items() if v is not None} for s in self.statuses
+            ]
+        if self.components:
+            data["components"] = [c.to_dict() for c in self.components]
+        if self.rule:
+            data["rule"] = [c.to_dict() for c in self.rule]
         return data
 
 
@@ -96,10 +107,17 @@ class _State:
     now: datetime
     purpose: str
     issuer_binding: bool
+    allow_inline_contexts: bool
+    components: Sequence[Any] | None = None
+    trusted_issuers: Collection[str] | None = None
+    learner: Mapping[str, str] | None = None
+    trust_anchors: Sequence[x509.Certificate] = ()
     status: StatusResolver | None = None
     document: dict[str, Any] | None = None
+    envelope: Envelope | None = None
     proof_outcomes: list[ProofOutcome] = field(default_factory=list)
     statuses: list[StatusResult] = field(default_factory=list)
+    stack: StackReport | None = None
 
 
 def _parse(state: _State, check: Check) -> None:
@@ -107,21 +125,38 @@ def _parse(state: _State, check: Check) -> None:
     try:
         if isinstance(raw, os.PathLike):
             raw = Path(raw).read_bytes()
-        if isinstance(raw, (str, bytes, bytearray)):
-            raw = parse_json(bytes(raw) if isinstance(raw, bytearray) else raw, what="credential")
-        elif isinstance(raw, dict):
-            check_limits(raw)
-            json.dumps(raw)  # only JSON values can be verified
-        else:
+        if isinstance(raw, (bytes, bytearray)) and (kind := image_kind(bytes(raw))):
+            raw = unbake(bytes(raw))
+            check.detail = f"unbaked from a {kind.upper()} image"
+        if not isinstance(raw, (str, bytes, bytearray, dict)):
             raise InputError(f"cannot verify a {type(raw).__name__}")
-    except (InputError, OSError, TypeError, ValueError) as error:
+        raw = load_document(raw, what="credential")
+    except (InputError, OSError) as error:
         message = error.message if isinstance(error, EdubadgeError) else str(error)
         check.fail("PARSING_ERROR", message)
         return
     if not isinstance(raw, dict):
         check.fail("PARSING_ERROR", "a credential is a JSON object")
         return
+    if is_jades(raw):
+        _open_envelope(state, check, raw)
+        return
     state.document = raw
+
+
+def _open_envelope(state: _State, check: Check, raw: dict[str, Any]) -> None:
+    """A JAdES envelope: its payload is the credential the other checks look at."""
+    try:
+        envelope = parse_envelope(raw)
+        document = parse_json(envelope.payload, what="sealed payload")
+    except InputError as error:
+        check.fail("PARSING_ERROR", error.message, error.path)
+        return
+    if not isinstance(document, dict):
+        check.fail("PARSING_ERROR", "the sealed payload is not a JSON object", "$.payload")
+        return
+    state.envelope, state.document = envelope, document
+    check.detail = "a JAdES envelope; its payload is the credential"
 
 
 def _context(state: _State, check: Check) -> None:
@@ -136,6 +171,14 @@ def _context(state: _State, check: Check) -> None:
                 f"unknown context {url!r}: edubadge never fetches contexts; "
                 "register it with DocumentLoader(extra=...)",
                 f"$['@context'][{i}]",
+            )
+    if not state.allow_inline_contexts:
+        for path in inline_contexts(document):
+            check.fail(
+                "MALFORMED_VALUE_ERROR",
+                f"{path} is an inline context: it can give the signed data a meaning its JSON "
+                "does not show; publish it at a URL and register it, or allow inline contexts",
+                path,
             )
     contexts = contexts_of(document)
     if contexts[:1] == [VC1_CONTEXT]:
@@ -238,12 +281,106 @@ def _validity(state: _State, check: Check) -> None:
         check.detail = f"valid at {state.now.isoformat()}"
 
 
-_PIPELINE: tuple[tuple[str, Callable[[_State, Check], None]], ...] = (
+def _verify_component(state: _State) -> Callable[[Any, Sequence[Any] | None], VerificationResult]:
+    """How a stack's components are verified: this same `verify`, with the caller's options."""
+
+    def verify_one(credential: Any, components: Sequence[Any] | None) -> VerificationResult:
+        return verify(
+            credential,
+            loader=state.loader,
+            now=state.now,
+            purpose=state.purpose,
+            allow_inline_contexts=state.allow_inline_contexts,
+            components=components,
+            trusted_issuers=state.trusted_issuers,
+            learner=state.learner,
+            trust_anchors=state.trust_anchors,
+            status_lists=state.status,
+        )
+
+    return verify_one
+
+
+def _components(state: _State, check: Check) -> None:
+    from .stacking.components import pins_of
+    from .stacking.verify import REASON_KINDS, check_stack
+
+    assert state.document is not None
+    if state.components is None:
+        check.outcome = "skipped"
+        check.detail = (
+            f"pins {len(pins_of(state.document))} component(s); none presented "
+            "(pass components= to check them)"
+        )
+        return
+    state.stack = check_stack(
+        state.document,
+        state.components,
+        verify_one=_verify_component(state),
+        trusted_issuers=state.trusted_issuers,
+        learner=state.learner,
+    )
+    check.warnings += state.stack.warnings
+    for outcome in state.stack.components:
+        path = f"$.relatedResource[{outcome.pin}]" if outcome.pin is not None else None
+        for reason, detail in outcome.failures.items():
+            kind = REASON_KINDS.get(reason, "COMPONENT_INVALID")
+            check.fail(kind, f"component {outcome.id or outcome.where}: {reason}: {detail}", path)
+    if check.passed:
+        check.detail = f"{len(state.stack.components)} component(s) verified"
+
+
+def _stack_rule(state: _State, check: Check) -> None:
+    report = state.stack
+    if report is None:
+        check.outcome = "skipped"
+        check.detail = "no components presented"
+        return
+    base = "$.credentialSubject.achievement.stackingRule"
+    for path, message in report.rule_problems:
+        check.fail("MALFORMED_VALUE_ERROR", f"{path} {message}", path)
+    for clause in report.clauses:
+        if not clause.passed:
+            where = base + ("." + clause.name if not clause.name.startswith("[") else clause.name)
+            check.fail("STACK_RULE_NOT_MET", f"{clause.name}: {clause.detail}", where)
+    if check.passed:
+        check.detail = ", ".join(c.name for c in report.clauses) + " hold"
+
+
+def _jades_signature(state: _State, check: Check) -> None:
+    assert state.envelope is not None
+    check_signature(state.envelope, check)
+
+
+def _jades_certificate(state: _State, check: Check) -> None:
+    assert state.envelope is not None
+    check_certificate(state.envelope, check, state.trust_anchors, state.now)
+
+
+def _jades_signing_time(state: _State, check: Check) -> None:
+    assert state.envelope is not None
+    check_signing_time(state.envelope, check, state.now)
+
+
+Pipeline = tuple[tuple[str, Callable[[_State, Check], None]], ...]
+_STACK_PIPELINE: Pipeline = (
+    ("components", _components),
+    ("stack-rule", _stack_rule),
+)
+_PIPELINE: Pipeline = (
     ("context", _context),
     ("data-model", _data_model),
     ("proof", _proof),
     ("issuer-key", _issuer_key),
     ("status", _status),
+    ("validity", _validity),
+)
+_JADES_PIPELINE: Pipeline = (
+    ("jades-signature", _jades_signature),
+    ("jades-certificate", _jades_certificate),
+    ("jades-signing-time", _jades_signing_time),
+    ("context", _context),
+    ("data-model", _data_model),
     ("validity", _validity),
 )
 
@@ -255,13 +392,30 @@ def verify(
     now: datetime | None = None,
     purpose: str = "assertionMethod",
     issuer_binding: bool = True,
+    components: Sequence[Any] | None = None,
+    trusted_issuers: Collection[str] | None = None,
+    learner: Mapping[str, str] | None = None,
+    allow_inline_contexts: bool = False,
+    trust_anchors: Sequence[x509.Certificate] = (),
     status_lists: Mapping[str, Any] | StatusResolver | None = None,
     fetcher: Fetcher | None = None,
 ) -> VerificationResult:
     """Verify a credential (a dict, JSON text or bytes, or a file path) and report every check.
 
     `issuer_binding` requires each proof's key to be controlled by the credential's issuer;
-    turn it off only to check a proof alone (as the W3C cryptosuite vectors do).
+    turn it off only to check a proof alone (as the W3C cryptosuite vectors do). Contexts
+    given inline (objects in `@context`, or `@context` below the top) are refused unless
+    `allow_inline_contexts`: they can change what the signed quads mean without the JSON
+    showing it. A JAdES envelope is verified as a seal, trusted only when its certificate
+    chains to one of `trust_anchors`.
+
+    For a stack, `components` are the component credentials (each as `credential` may be
+    given, or a `VerifiablePresentation` holding them): each is verified with these same
+    options, matched to its pinned digest and bound to the stack's learner, and then the
+    stack's rule is checked (`result.components`, `result.rule`). `trusted_issuers` limits
+    the issuers components may come from; `learner` gives plain identities
+    (`{"emailAddress": ...}`) to compare identity hashes made with different salts.
+
     The credential's status is checked against `status_lists` (status list credentials by
     URL, or a `StatusResolver` whose cache outlives this call) and, only when given one,
     lists fetched with `fetcher`; without either the `status` check is skipped.
@@ -278,11 +432,17 @@ def verify(
         now=now or datetime.now(UTC),
         purpose=purpose,
         issuer_binding=issuer_binding,
+        components=components,
+        trusted_issuers=trusted_issuers,
+        learner=learner,
+        allow_inline_contexts=allow_inline_contexts,
+        trust_anchors=tuple(trust_anchors),
         status=resolver,
     )
     checks = [Check("parse")]
     _parse(state, checks[0])
-    for check_id, run in _PIPELINE:
+    pipeline = _JADES_PIPELINE if state.envelope is not None else _PIPELINE
+    for check_id, run in pipeline:
         check = Check(check_id)
         checks.append(check)
         if state.document is None:
@@ -293,4 +453,25 @@ def verify(
             run(state, check)
         except EdubadgeError as error:  # a check's own guard: report, never raise
             check.fail("MALFORMED_VALUE_ERROR", str(error))
-    return VerificationResult(checks, state.document, state.statuses)
+    if state.document is not None and (components is not None or _is_stack(state.document)):
+        for check_id, run in _STACK_PIPELINE:
+            check = Check(check_id)
+            checks.append(check)
+            try:
+                run(state, check)
+            except EdubadgeError as error:
+                check.fail("MALFORMED_VALUE_ERROR", str(error))
+    stack = state.stack
+    return VerificationResult(
+        checks,
+        state.document,
+        components=stack.components if stack else [],
+        rule=stack.clauses if stack else [],
+        statuses=state.statuses,
+    )
+
+
+def _is_stack(document: dict[str, Any]) -> bool:
+    from .stacking.components import is_stack
+
+    return is_stack(document)

@@ -5,40 +5,36 @@ from __future__ import annotations
 import argparse
 import json
 import os
+from typing import Any
 
 from .. import keys
-from ..errors import InputError
 from ..issuer import DEFAULT_SUITE, Issuer
-from ..model import Organisation, load_microcredential
+from ..model import MicroCredential, load_microcredential
 from ..proofs.registry import suite_names
-from .common import EXIT_OK, read_json, write_text
+from ..stacking import unbundle
+from .common import EXIT_OK, issuer_from, read_json, write_text
 from .status import DB_HELP, issuing_lists, store_from
+
+
+def _issue(issuer: Issuer, record: MicroCredential, args: argparse.Namespace) -> dict[str, Any]:
+    micro = not args.plain_badge
+    if args.part_of:
+        return unbundle([record], issuer, part_of=args.part_of, micro_credential=micro)[0]
+    return issuer.issue(record, micro_credential=micro)
 
 
 def run(args: argparse.Namespace) -> int:
     """Issue one credential."""
     request = read_json(args.input, "micro-credential description")
-    if not isinstance(request, dict):
-        raise InputError(f"{args.input}: a micro-credential description is a JSON object")
-    key = keys.load_key(args.key)
-    issuer_data = request.pop("issuer", None)
-    if not isinstance(issuer_data, dict):
-        raise InputError(
-            f"{args.input}: no 'issuer' object",
-            hint='add "issuer": {"name": ..., "country": ...} (id: the key\'s controller)',
-        )
-    issuer_data.setdefault("id", key.controller)
-    profile = Organisation.model_validate(issuer_data)
+    issuer = issuer_from(request, args.input, keys.load_key(args.key), args.suite)
     record = load_microcredential(request)
     if args.no_status or not (args.db or os.environ.get("EDUBADGE_STATUS_DB")):
-        credential = Issuer(profile, key, suite=args.suite).issue(
-            record, micro_credential=not args.plain_badge
-        )
+        credential = _issue(issuer, record, args)
     else:
         with store_from(args) as store:
-            status = issuing_lists(store, profile.id, args)
-            issuer = Issuer(profile, key, suite=args.suite, status=status)
-            credential = issuer.issue(record, micro_credential=not args.plain_badge)
+            status = issuing_lists(store, issuer.profile.id, args)
+            with_status = Issuer(issuer.profile, issuer.signer, suite=args.suite, status=status)
+            credential = _issue(with_status, record, args)
     write_text(json.dumps(credential, indent=2, ensure_ascii=False) + "\n", args.out)
     return EXIT_OK
 
@@ -52,6 +48,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument("--out", help="write the credential here (default: stdout)")
     parser.add_argument(
         "--plain-badge", action="store_true", help="do not mark it as an EU micro-credential"
+    )
+    parser.add_argument(
+        "--part-of",
+        metavar="IRI",
+        help="a module of a larger programme: the programme achievement's IRI (isPartOf)",
     )
     parser.add_argument(
         "--db", help=DB_HELP.replace("(default:", "(status entries when given, or with")

@@ -8,13 +8,17 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError
+from cryptography import x509
+
+from ..envelopes.certificates import load_certificates
+from ..errors import CertificateError, InputError
 from ..verifier import VerificationResult, verify
 from .common import (
     EXIT_NOT_VERIFIED,
     EXIT_OK,
     EXIT_USAGE,
     add_loader_options,
+    add_trust_option,
     loader_from,
     read_json,
 )
@@ -35,6 +39,20 @@ def describe(result: VerificationResult) -> str:
         lines.append(f"  {MARKS[check.outcome]} {check.id}{detail}")
         lines += [f"          - {problem.detail}" for problem in check.problems]
         lines += [f"          ! {warning}" for warning in check.warnings]
+    if result.components:
+        lines.append("components:")
+        for component in result.components:
+            mark = "ok     " if component.verified else "FAILED "
+            label = component.name or ""
+            who = component.issuer_name or component.issuer
+            issuer = f" from {who}" if who else ""
+            lines.append(f"  {mark} {component.id or component.where}  {label}{issuer}".rstrip())
+            lines += [f"          - {r}: {d}" for r, d in component.failures.items()]
+    if result.rule:
+        lines.append("rule:")
+        for clause in result.rule:
+            mark = "holds  " if clause.passed else "FAILED "
+            lines.append(f"  {mark} {clause.name}: {clause.detail}")
     lines.append("VERIFIED" if result.verified else "NOT VERIFIED")
     return "\n".join(lines) + "\n"
 
@@ -55,13 +73,38 @@ def status_lists_from(args: argparse.Namespace) -> dict[str, Any] | None:
     return lists
 
 
+def _anchors(paths: list[str]) -> list[x509.Certificate]:
+    anchors: list[x509.Certificate] = []
+    for path in paths:
+        try:
+            anchors += load_certificates(path)
+        except CertificateError as error:
+            raise InputError(f"--trust-anchor: {error}") from None
+    return anchors
+
+
 def run(args: argparse.Namespace) -> int:
     """Verify one file."""
     try:
         data = Path(args.file).read_bytes()
     except OSError as error:
         raise InputError(f"cannot read {args.file}: {error.strerror}") from None
-    result = verify(data, loader=loader_from(args), status_lists=status_lists_from(args))
+    components = [read_json(path, "component") for path in args.component]
+    learner = {}
+    for item in args.learner:
+        kind, sep, value = item.partition("=")
+        if not sep:
+            raise InputError(f"--learner takes TYPE=VALUE, not {item!r}")
+        learner[kind] = value
+    result = verify(
+        data,
+        loader=loader_from(args),
+        components=components if args.component else None,
+        trusted_issuers=args.trust or None,
+        learner=learner or None,
+        trust_anchors=_anchors(args.trust_anchor),
+        status_lists=status_lists_from(args),
+    )
     if result.check("parse").outcome == "failed":
         print(f"edubadge: {args.file}: {result.problems[0].detail}", file=sys.stderr)
         if args.json:
@@ -81,6 +124,28 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     parser.add_argument("file")
     parser.add_argument("--json", action="store_true", help="print the full result as JSON")
+    parser.add_argument(
+        "--component",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a component of the stack (credential or presentation); repeat for each",
+    )
+    add_trust_option(parser)
+    parser.add_argument(
+        "--learner",
+        action="append",
+        default=[],
+        metavar="TYPE=VALUE",
+        help="the learner's plain identity (emailAddress=..., name=...) to check identity hashes",
+    )
+    parser.add_argument(
+        "--trust-anchor",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a CA certificate (PEM or DER) that JAdES seals may chain to; repeatable",
+    )
     add_loader_options(parser)
     parser.add_argument(
         "--status-list",

@@ -13,9 +13,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .baking import bake_badges
+from .batch import issue_batch
 from .checking import verify_all
 from .core import DemoRun, Say
 from .issuing import create_issuer, forge, issue_micro_credentials, issue_plain_badge
+from .stacking import break_the_stack, issue_modules, stack_certificate
 from .status import revoke_and_suspend
 
 STEPS: tuple[Callable[[DemoRun], None], ...] = (
@@ -23,6 +26,11 @@ STEPS: tuple[Callable[[DemoRun], None], ...] = (
     issue_micro_credentials,
     issue_plain_badge,
     forge,
+    bake_badges,
+    issue_batch,
+    issue_modules,
+    stack_certificate,
+    break_the_stack,
     revoke_and_suspend,
     verify_all,
 )

@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..stacking import select_components
 from ..verifier import VerificationResult, verify
 from .core import DemoRun
 
 
 def verdict(result: VerificationResult) -> str:
     """The manifest's word for a verification result: revoked/suspended come from `status`."""
-    kinds = {p.kind for p in result.check("status").problems}
+    kinds = {p.kind for c in result.checks if c.id == "status" for p in c.problems}
     if "REVOKED" in kinds:
         return "revoked"
     if "SUSPENDED" in kinds:
@@ -37,7 +38,22 @@ def verify_all(run: DemoRun) -> None:
         if entry["role"] == "public-key":
             entry["checked"] = True
             continue
-        result = verify(run.directory / entry["file"], loader=run.loader, status_lists=lists)
+        components = None
+        if entry["role"] == "stack":
+            # a holder's wallet: the credentials among the artifacts that the stack pins
+            held = [
+                run.read(e["file"])
+                for e in run.manifest
+                if e["role"] == "credential" and e["file"].endswith(".json")
+            ]
+            components = select_components(run.read(entry["file"]), held)
+        result = verify(
+            run.directory / entry["file"],
+            loader=run.loader,
+            components=components,
+            trust_anchors=run.trust_anchors,
+            status_lists=lists,
+        )
         got = verdict(result)
         entry["checked"] = got == entry["expect"]
         reason = f"  ({result.problems[0].detail})" if result.problems else ""

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cryptography import x509
+
 from ..issuer import Issuer
 from ..jsonld.loader import DocumentLoader
 from ..status.store import StatusStore
@@ -25,6 +27,7 @@ class DemoRun:
     manifest: list[dict[str, Any]] = field(default_factory=list)
     issuers: dict[str, Issuer] = field(default_factory=dict)
     store: StatusStore | None = None
+    trust_anchors: list[x509.Certificate] = field(default_factory=list)  # for sealed artifacts
     step: int = 0
 
     def heading(self, text: str) -> None:

@@ -6,7 +6,6 @@ The caller's document is never mutated: a proof is added to a copy.
 
 from __future__ import annotations
 
-import copy
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -85,16 +84,27 @@ def _previous(proof: Mapping[str, Any], proofs: list[dict[str, Any]]) -> list[di
 
 
 def _unsecured(document: Mapping[str, Any], chained: list[dict[str, Any]]) -> dict[str, Any]:
-    unsecured = {k: copy.deepcopy(v) for k, v in document.items() if k != "proof"}
+    # A view, not a copy: canonicalisation and safe mode only read it, and callers only
+    # replace its top-level entries.
+    unsecured = {k: v for k, v in document.items() if k != "proof"}
     if chained:
-        unsecured["proof"] = copy.deepcopy(chained)
+        unsecured["proof"] = list(chained)
     return unsecured
+
+
+def _copy(value: Any) -> Any:
+    """A deep copy of a JSON value (much faster than copy.deepcopy on JSON)."""
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    return value
 
 
 def _proof_config(proof: Mapping[str, Any], unsecured: Mapping[str, Any]) -> dict[str, Any]:
     config = {k: v for k, v in proof.items() if k != "proofValue"}
     if "@context" in unsecured:
-        config["@context"] = copy.deepcopy(unsecured["@context"])
+        config["@context"] = _copy(unsecured["@context"])
     return config
 
 
@@ -146,8 +156,8 @@ def add_proof(
     if cryptosuite.proof_carries_context and "@context" in config:
         proof["@context"] = config["@context"]
     proof["proofValue"] = cryptosuite.sign(data, signer)
-    secured = {k: copy.deepcopy(v) for k, v in document.items() if k != "proof"}
-    secured["proof"] = [*copy.deepcopy(existing), proof] if existing else proof
+    secured = {k: _copy(v) for k, v in document.items() if k != "proof"}
+    secured["proof"] = [*_copy(existing), proof] if existing else proof
     return secured
 
 
@@ -210,7 +220,7 @@ def verify_proof(
         theirs = doc_context if isinstance(doc_context, list) else [doc_context]
         if theirs[: len(ours)] != ours:
             raise ProofError("the proof's @context does not match the document's @context")
-        unsecured["@context"] = copy.deepcopy(context)
+        unsecured["@context"] = context
     method = resolve_verification_method(
         str(proof.get("verificationMethod")), loader, purpose=purpose
     )

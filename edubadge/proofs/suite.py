@@ -6,7 +6,7 @@ import hashlib
 from abc import ABC, abstractmethod
 from typing import Any
 
-from ..jsonld.canon import expand
+from ..jsonld.canon import check
 from ..jsonld.loader import DocumentLoader
 from ..keys.keypair import KeyPair
 from ..keys.multikey import decode_multibase, encode_multibase
@@ -34,7 +34,7 @@ class Cryptosuite(ABC):
 
         Suites whose canonical form is JSON-LD's own (RDFC) get this from `canonicalize`.
         """
-        expand(document, loader)
+        check(document, loader)
 
     @abstractmethod
     def canonicalize(self, document: dict[str, Any], loader: DocumentLoader) -> bytes:

@@ -97,6 +97,20 @@ class StatusLists:
         allocations = self.store.allocate_many(self._spec(), len(credential_ids), credential_ids)
         return [credential_status(a) for a in allocations]
 
+    def allocate(self, keys: Sequence[str]) -> list[Any]:
+        """The batch issuer's `StatusAllocator`: one `credentialStatus` value per key (the
+        credential id). A key allocated before with the same spec gets the same entries
+        again, so a rerun of a batch reuses them."""
+        spec = self._spec()
+        found: dict[str, Allocation] = {}
+        for key in keys:
+            reuse = [a for a in self.store.find(key) if a.spec == spec]
+            if reuse:
+                found[key] = reuse[0]
+        new = [key for key in dict.fromkeys(keys) if key not in found]
+        found.update(zip(new, self.store.allocate_many(spec, len(new), new), strict=True))
+        return [credential_status(found[key]) for key in keys]
+
     # --- finding what a target names -----------------------------------------------------
 
     def _from_url(self, url: str, index: int) -> Allocation | None:
