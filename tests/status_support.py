@@ -17,7 +17,6 @@ import pytest
 
 from edubadge.status import ListSpec, PurposeSpec
 
-BACKENDS = ("sqlite", "postgres")
 ISSUER = "did:example:issuer"
 SPEC = ListSpec(ISSUER, "https://status.example/lists")
 BOTH = ListSpec(

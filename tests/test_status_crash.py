@@ -13,23 +13,13 @@ import os
 import random
 import signal
 import time
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 
 from edubadge.status import StatusChange, open_store
 from edubadge.status.sql import SqlStatusStore
 
-from .status_support import BACKENDS, BOTH, store_url
+from .status_support import BOTH
 
 KILLS = 200
-
-
-@pytest.fixture(params=BACKENDS)
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    with store_url(request.param, tmp_path) as location:
-        yield location
 
 
 def _worker(url: str, round_no: int, known: list[tuple[int, int]], pipe: int) -> None:

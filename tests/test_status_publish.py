@@ -5,35 +5,18 @@ from __future__ import annotations
 import json
 import multiprocessing
 import tracemalloc
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-
-import pytest
 
 from edubadge import keys
 from edubadge.status import Bitstring, ListSpec, StatusStore, open_store
 from edubadge.status.lists import StatusLists
 from edubadge.status.sql import SqlStatusStore
 
-from .status_support import BACKENDS, store_url
-
 KEY = keys.from_seed(bytes(range(32)))
 ISSUER = KEY.controller
 BASE = "https://uni.example/status"
 SPEC = ListSpec(ISSUER, BASE)
-
-
-@pytest.fixture(params=BACKENDS)
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    with store_url(request.param, tmp_path) as location:
-        yield location
-
-
-@pytest.fixture
-def store(url: str) -> Iterator[StatusStore]:
-    with open_store(url) as opened:
-        yield opened
 
 
 def _published_bits(path: Path) -> set[int]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import multiprocessing
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,19 +12,7 @@ from edubadge.errors import StatusChangeError, StatusListError, StatusStoreError
 from edubadge.status import ListSpec, PurposeSpec, StatusChange, StatusStore, open_store
 from edubadge.status.store import Publication
 
-from .status_support import BACKENDS, BOTH, ISSUER, SPEC, store_url
-
-
-@pytest.fixture(params=BACKENDS)
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    with store_url(request.param, tmp_path) as location:
-        yield location
-
-
-@pytest.fixture
-def store(url: str) -> Iterator[StatusStore]:
-    with open_store(url) as opened:
-        yield opened
+from .status_support import BOTH, ISSUER, SPEC
 
 
 def test_indexes_are_random_distinct_and_recorded(store: StatusStore) -> None:
