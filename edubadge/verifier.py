@@ -166,6 +166,7 @@ def _proof(state: _State, check: Check) -> None:
         state.document, loader=state.loader, purpose=state.purpose, now=state.now
     )
     for outcome in state.proof_outcomes:
+        check.warnings.extend(outcome.warnings)
         if outcome.error is not None:
             failure = outcome.error
             check.fail(_problem_kind(failure), f"proof {outcome.index}: {failure}", failure.path)

@@ -19,6 +19,8 @@ class KeyAlgorithm(ABC):
     # multicodec varint prefixes of the Multikey encodings (None: no Multikey form)
     public_prefix: bytes | None = None
     secret_prefix: bytes | None = None
+    # True when `sign_deterministic` exists: the same key and data give the same signature
+    deterministic_signing: bool = False
 
     @abstractmethod
     def generate(self) -> Any:
@@ -43,6 +45,10 @@ class KeyAlgorithm(ABC):
     @abstractmethod
     def sign(self, secret_key: Any, data: bytes) -> bytes:
         """The algorithm's signature over `data`."""
+
+    def sign_deterministic(self, secret_key: Any, data: bytes) -> bytes:
+        """The signature over `data` with no randomness (RFC 6979 nonces for ECDSA)."""
+        raise KeyFormatError(f"{self.name} keys cannot sign deterministically")
 
     @abstractmethod
     def verify(self, public_key: Any, data: bytes, signature: bytes) -> bool:

@@ -13,6 +13,7 @@ from jwcrypto import jwk
 
 from ..errors import KeyFormatError
 from .algorithms import KeyAlgorithm, algorithm_names, algorithm_of_key, get_algorithm
+from .ecdsa import EcdsaCurve  # noqa: F401  (registers the P-256 and P-384 key types)
 from .ed25519 import Ed25519  # noqa: F401  (registers the Ed25519 key type)
 from .multikey import decode_multikey, encode_multibase
 
@@ -33,6 +34,7 @@ class KeyPair:
         self.algorithm = algorithm
         self._public = public_key
         self.__secret = secret_key
+        self.deterministic = False
         fingerprint = self.public_key_multibase
         self.controller = controller or (id.split("#", 1)[0] if id else f"did:key:{fingerprint}")
         self.id = id or f"{self.controller}#{fingerprint}"
@@ -66,9 +68,24 @@ class KeyPair:
         """The same key without its secret."""
         return KeyPair(self.algorithm, self._public, id=self.id, controller=self.controller)
 
+    def with_deterministic_nonces(self) -> KeyPair:
+        """The same key, signing without randomness: RFC 6979 nonces for ECDSA (EdDSA always is).
+
+        Signatures then reproduce byte for byte (what test vectors need); random nonces, the
+        default, are as valid and reveal nothing about repeated signing.
+        """
+        if not self._algorithm.deterministic_signing:
+            raise KeyFormatError(f"{self.algorithm} keys cannot sign deterministically")
+        twin = KeyPair(
+            self.algorithm, self._public, self.__secret, id=self.id, controller=self.controller
+        )
+        twin.deterministic = True
+        return twin
+
     def __repr__(self) -> str:
         secret = ", secret=<held>" if self.has_secret else ""
-        return f"KeyPair({self.algorithm}, id={self.id!r}{secret})"
+        nonces = ", deterministic" if self.deterministic else ""
+        return f"KeyPair({self.algorithm}, id={self.id!r}{secret}{nonces})"
 
     __str__ = __repr__
 
@@ -89,6 +106,8 @@ class KeyPair:
         """Sign `data` (the `Signer` protocol)."""
         if self.__secret is None:
             raise KeyFormatError(f"key {self.id!r} holds no secret and cannot sign")
+        if self.deterministic:
+            return self._algorithm.sign_deterministic(self.__secret, data)
         return self._algorithm.sign(self.__secret, data)
 
     def verify(self, data: bytes, signature: bytes) -> bool:
