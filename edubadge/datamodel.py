@@ -109,9 +109,41 @@ def context_problems(document: dict[str, Any]) -> list[Problem]:
     return problems
 
 
+def inline_contexts(document: dict[str, Any]) -> list[str]:
+    """JSON paths of context definitions given inline (objects in any `@context`, at any depth)."""
+    found: list[str] = []
+    stack: list[tuple[Any, str]] = [(document, "$")]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, dict):
+            for i, entry in enumerate(as_list(value.get("@context"))):
+                if not isinstance(entry, str):
+                    found.append(f"{path}['@context'][{i}]")
+            stack.extend((v, f"{path}.{k}") for k, v in value.items() if k != "@context")
+        elif isinstance(value, list):
+            stack.extend((v, f"{path}[{i}]") for i, v in enumerate(value))
+    return sorted(found)
+
+
+def keyword_problems(document: dict[str, Any]) -> list[Problem]:
+    """`@id` and `@type` written as such: JSON readers look for `id` and `type` (VC 2.0 aliases)."""
+    problems: list[Problem] = []
+    stack: list[tuple[Any, str]] = [(document, "$")]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, dict):
+            for key in ("@id", "@type"):
+                if key in value:
+                    problems.append((f"{path}['{key}']", f"use {key[1:]!r}, not {key!r}"))
+            stack.extend((v, f"{path}.{k}") for k, v in value.items() if k != "@context")
+        elif isinstance(value, list):
+            stack.extend((v, f"{path}[{i}]") for i, v in enumerate(value))
+    return problems
+
+
 def credential_problems(document: dict[str, Any]) -> list[Problem]:
     """Breaches of the VC data model rules (2.0, or 1.1 when that is the base context)."""
-    problems: list[Problem] = []
+    problems: list[Problem] = keyword_problems(document)
     legacy = contexts_of(document)[:1] == [VC1_CONTEXT]
     types = types_of(document)
     if "type" not in document:
@@ -258,4 +290,7 @@ def ob3_problems(document: dict[str, Any]) -> list[Problem]:
                 continue  # a Profile may be given by its URL alone
             if required not in types_of(item):
                 problems.append((f"{path}.type", f"must include {required!r}"))
+            elif required != "IdentityObject" and not isinstance(item.get("type"), list):
+                # the OB 3.0 JSON Schema: every class but IdentityObject takes a type array
+                problems.append((f"{path}.type", "must be an array"))
     return problems

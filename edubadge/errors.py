@@ -50,6 +50,10 @@ class NotAMicroCredentialError(InputError):
         )
 
 
+class BakingError(InputError):
+    """A badge image that cannot be baked or unbaked (malformed, oversized, or two credentials)."""
+
+
 # --- JSON-LD ------------------------------------------------------------------------------
 
 

@@ -1,14 +1,21 @@
-"""Strict JSON input: UTF-8 only, no duplicate keys, no NaN, bounded size and depth."""
+"""Strict JSON input: UTF-8, no duplicate keys, interoperable numbers, bounded size and depth.
+
+Limits (stated, and tested): a document is at most `MAX_DOCUMENT_BYTES` of UTF-8, nested at
+most `MAX_DEPTH` levels; integers stay within +-(2**53 - 1) and numbers are finite (I-JSON,
+RFC 7493: beyond that, JavaScript verifiers read another value than Python signers).
+"""
 
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from .errors import InputError
 
 MAX_DOCUMENT_BYTES = 8 * 1024 * 1024
 MAX_DEPTH = 64
+MAX_SAFE_INTEGER = 2**53 - 1
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -24,28 +31,41 @@ def _no_constant(name: str) -> Any:
     raise InputError(f"{name} is not JSON")
 
 
-def depth_of(value: Any) -> int:
-    """Nesting depth of a JSON value (a scalar is 0), computed without recursion."""
-    deepest = 0
+def _integer(text: str) -> int:
+    if len(text.lstrip("-")) > 16 or abs(int(text)) > MAX_SAFE_INTEGER:
+        raise InputError(
+            f"integer {text[:20]}{'...' if len(text) > 20 else ''} is outside +-(2**53 - 1)"
+        )
+    return int(text)
+
+
+def _number(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise InputError(f"number {text[:20]} is out of range")
+    return value
+
+
+def check_limits(value: Any) -> None:
+    """Refuse a JSON value nested deeper than `MAX_DEPTH` or holding a non-interoperable number."""
     stack = [(value, 0)]
     while stack:
         item, depth = stack.pop()
         if isinstance(item, dict):
-            stack.extend((v, depth + 1) for v in item.values())
+            children: Any = item.values()
         elif isinstance(item, list):
-            stack.extend((v, depth + 1) for v in item)
+            children = item
         else:
+            if isinstance(item, bool):
+                continue
+            if isinstance(item, int) and abs(item) > MAX_SAFE_INTEGER:
+                raise InputError(f"integer {item} is outside +-(2**53 - 1)")
+            if isinstance(item, float) and not math.isfinite(item):
+                raise InputError(f"number {item} is not finite")
             continue
-        deepest = max(deepest, depth + 1)
-        if deepest > MAX_DEPTH:
-            break
-    return deepest
-
-
-def check_limits(value: Any) -> None:
-    """Refuse a parsed document nested deeper than `MAX_DEPTH`."""
-    if depth_of(value) > MAX_DEPTH:
-        raise InputError(f"document is nested deeper than {MAX_DEPTH} levels")
+        if depth + 1 > MAX_DEPTH:
+            raise InputError(f"document is nested deeper than {MAX_DEPTH} levels")
+        stack.extend((child, depth + 1) for child in children)
 
 
 def parse_json(data: str | bytes, *, what: str = "document") -> Any:
@@ -59,7 +79,13 @@ def parse_json(data: str | bytes, *, what: str = "document") -> Any:
         raise InputError(f"{what} is not UTF-8 (byte {error.start})") from None
     text = text.removeprefix("\ufeff")
     try:
-        value = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
+        value = json.loads(
+            text,
+            object_pairs_hook=_no_duplicates,
+            parse_constant=_no_constant,
+            parse_int=_integer,
+            parse_float=_number,
+        )
     except InputError as error:
         raise InputError(f"{what}: {error.message}") from None
     except RecursionError:

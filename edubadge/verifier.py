@@ -15,16 +15,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from .bake import image_kind, unbake
 from .datamodel import (
     VC1_CONTEXT,
     context_problems,
     contexts_of,
     credential_problems,
+    inline_contexts,
     parse_datetime_stamp,
 )
 from .errors import EdubadgeError, InputError, JsonLdError, ProofError, VerificationMethodError
 from .jsonld.loader import DocumentLoader, default_loader
-from .parsing import check_limits, parse_json
+from .parsing import MAX_DOCUMENT_BYTES, check_limits, parse_json
 from .problems import Check, Problem
 from .proofs.data_integrity import ProofOutcome, proofs_of, verify_proofs
 
@@ -89,6 +91,7 @@ class _State:
     now: datetime
     purpose: str
     issuer_binding: bool
+    allow_inline_contexts: bool
     document: dict[str, Any] | None = None
     proof_outcomes: list[ProofOutcome] = field(default_factory=list)
 
@@ -98,11 +101,15 @@ def _parse(state: _State, check: Check) -> None:
     try:
         if isinstance(raw, os.PathLike):
             raw = Path(raw).read_bytes()
+        if isinstance(raw, (bytes, bytearray)) and (kind := image_kind(bytes(raw))):
+            raw = unbake(bytes(raw))
+            check.detail = f"unbaked from a {kind.upper()} image"
         if isinstance(raw, (str, bytes, bytearray)):
             raw = parse_json(bytes(raw) if isinstance(raw, bytearray) else raw, what="credential")
         elif isinstance(raw, dict):
             check_limits(raw)
-            json.dumps(raw)  # only JSON values can be verified
+            if len(json.dumps(raw).encode("utf-8", "surrogatepass")) > MAX_DOCUMENT_BYTES:
+                raise InputError(f"credential is larger than {MAX_DOCUMENT_BYTES} bytes")
         else:
             raise InputError(f"cannot verify a {type(raw).__name__}")
     except (InputError, OSError, TypeError, ValueError) as error:
@@ -127,6 +134,14 @@ def _context(state: _State, check: Check) -> None:
                 f"unknown context {url!r}: edubadge never fetches contexts; "
                 "register it with DocumentLoader(extra=...)",
                 f"$['@context'][{i}]",
+            )
+    if not state.allow_inline_contexts:
+        for path in inline_contexts(document):
+            check.fail(
+                "MALFORMED_VALUE_ERROR",
+                f"{path} is an inline context: it can give the signed data a meaning its JSON "
+                "does not show; publish it at a URL and register it, or allow inline contexts",
+                path,
             )
     contexts = contexts_of(document)
     if contexts[:1] == [VC1_CONTEXT]:
@@ -231,11 +246,15 @@ def verify(
     now: datetime | None = None,
     purpose: str = "assertionMethod",
     issuer_binding: bool = True,
+    allow_inline_contexts: bool = False,
 ) -> VerificationResult:
     """Verify a credential (a dict, JSON text or bytes, or a file path) and report every check.
 
     `issuer_binding` requires each proof's key to be controlled by the credential's issuer;
-    turn it off only to check a proof alone (as the W3C cryptosuite vectors do).
+    turn it off only to check a proof alone (as the W3C cryptosuite vectors do). Contexts
+    given inline (objects in `@context`, or `@context` below the top) are refused unless
+    `allow_inline_contexts`: they can change what the signed quads mean without the JSON
+    showing it.
     """
     state = _State(
         raw=credential,
@@ -243,6 +262,7 @@ def verify(
         now=now or datetime.now(UTC),
         purpose=purpose,
         issuer_binding=issuer_binding,
+        allow_inline_contexts=allow_inline_contexts,
     )
     checks = [Check("parse")]
     _parse(state, checks[0])

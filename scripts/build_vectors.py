@@ -22,6 +22,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from generated_files import write_or_check  # noqa: E402
+
 from edubadge import keys, sign  # noqa: E402
 from edubadge.formats import ob3  # noqa: E402
 from edubadge.jsonld.loader import default_loader  # noqa: E402
@@ -93,22 +95,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="compare, do not write")
     args = parser.parse_args()
-    files = build()
-    if args.check:
-        stale = [
-            p
-            for p, data in files.items()
-            if not (VECTORS / p).is_file() or (VECTORS / p).read_bytes() != data
-        ]
-        for path in stale:
-            print(f"differs: vectors/{path}", file=sys.stderr)
-        return 1 if stale else 0
-    for path, data in files.items():
-        target = VECTORS / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-    print(f"wrote {len(files)} files under {VECTORS}")
-    return 0
+    return write_or_check(build(), VECTORS, check=args.check)
 
 
 if __name__ == "__main__":

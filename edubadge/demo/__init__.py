@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .baking import bake_badges
 from .checking import verify_all
 from .core import DemoRun, Say
 from .issuing import create_issuer, forge, issue_micro_credentials, issue_plain_badge
@@ -22,6 +23,7 @@ STEPS: tuple[Callable[[DemoRun], None], ...] = (
     issue_micro_credentials,
     issue_plain_badge,
     forge,
+    bake_badges,
     verify_all,
 )
 

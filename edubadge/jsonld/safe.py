@@ -199,12 +199,15 @@ def _check_expanded(expanded: Any, root: Any) -> None:
 
 
 def unwrap(error: BaseException) -> EdubadgeError:
-    """Turn a pyld error into ours, keeping our own error if one caused it."""
+    """Turn a pyld error into ours: our own error if one caused it, else the innermost cause."""
+    innermost = error
     cause: BaseException | None = error
     while cause is not None:
         if isinstance(cause, EdubadgeError):
             return cause
+        innermost = cause
         cause = cause.__cause__ or cause.__context__
-    detail = str(error).splitlines()[0]
-    code = getattr(error, "code", None)
-    return JsonLdError(f"JSON-LD processing failed: {detail}" + (f" ({code})" if code else ""))
+    message = innermost.args[0] if innermost.args else type(innermost).__name__
+    code = getattr(innermost, "code", None)
+    suffix = f" ({code})" if code else ""
+    return JsonLdError(f"JSON-LD processing failed: {str(message).rstrip('.')}{suffix}")
