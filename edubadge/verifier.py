@@ -23,6 +23,7 @@ from .datamodel import (
     credential_problems,
     inline_contexts,
     parse_datetime_stamp,
+    types_of,
 )
 from .errors import EdubadgeError, InputError, JsonLdError, ProofError, VerificationMethodError
 from .jsonld.loader import DocumentLoader, default_loader
@@ -92,6 +93,7 @@ class _State:
     purpose: str
     issuer_binding: bool
     allow_inline_contexts: bool
+    what: str = "credential"  # or "presentation": the parse, context and proof checks are shared
     document: dict[str, Any] | None = None
     proof_outcomes: list[ProofOutcome] = field(default_factory=list)
 
@@ -105,11 +107,11 @@ def _parse(state: _State, check: Check) -> None:
             raw = unbake(bytes(raw))
             check.detail = f"unbaked from a {kind.upper()} image"
         if isinstance(raw, (str, bytes, bytearray)):
-            raw = parse_json(bytes(raw) if isinstance(raw, bytearray) else raw, what="credential")
+            raw = parse_json(bytes(raw) if isinstance(raw, bytearray) else raw, what=state.what)
         elif isinstance(raw, dict):
             check_limits(raw)
             if len(json.dumps(raw).encode("utf-8", "surrogatepass")) > MAX_DOCUMENT_BYTES:
-                raise InputError(f"credential is larger than {MAX_DOCUMENT_BYTES} bytes")
+                raise InputError(f"{state.what} is larger than {MAX_DOCUMENT_BYTES} bytes")
         else:
             raise InputError(f"cannot verify a {type(raw).__name__}")
     except (InputError, OSError, TypeError, ValueError) as error:
@@ -117,7 +119,7 @@ def _parse(state: _State, check: Check) -> None:
         check.fail("PARSING_ERROR", message)
         return
     if not isinstance(raw, dict):
-        check.fail("PARSING_ERROR", "a credential is a JSON object")
+        check.fail("PARSING_ERROR", f"a {state.what} is a JSON object")
         return
     state.document = raw
 
@@ -155,6 +157,14 @@ def _context(state: _State, check: Check) -> None:
 
 def _data_model(state: _State, check: Check) -> None:
     assert state.document is not None
+    if "VerifiablePresentation" in types_of(state.document):
+        check.fail(
+            "MALFORMED_VALUE_ERROR",
+            "this is a presentation, not a credential: verify it with verify_presentation(), "
+            "giving the challenge and domain you expect",
+            "$.type",
+        )
+        return
     for path, message in credential_problems(state.document):
         check.fail("MALFORMED_VALUE_ERROR", f"{path} {message}", path)
 
@@ -175,7 +185,7 @@ def _proof(state: _State, check: Check) -> None:
         check.fail("PROOF_VERIFICATION_ERROR", error.message, error.path)
         return
     if not proofs:
-        check.fail("PROOF_VERIFICATION_ERROR", "the credential has no proof: it is not signed")
+        check.fail("PROOF_VERIFICATION_ERROR", f"the {state.what} has no proof: it is not signed")
         return
     state.proof_outcomes = verify_proofs(
         state.document, loader=state.loader, purpose=state.purpose, now=state.now
@@ -230,7 +240,8 @@ def _validity(state: _State, check: Check) -> None:
         check.detail = f"valid at {state.now.isoformat()}"
 
 
-_PIPELINE: tuple[tuple[str, Callable[[_State, Check], None]], ...] = (
+Pipeline = tuple[tuple[str, Callable[[_State, Check], None]], ...]
+_PIPELINE: Pipeline = (
     ("context", _context),
     ("data-model", _data_model),
     ("proof", _proof),
@@ -264,9 +275,14 @@ def verify(
         issuer_binding=issuer_binding,
         allow_inline_contexts=allow_inline_contexts,
     )
+    return VerificationResult(run_checks(state, _PIPELINE), state.document)
+
+
+def run_checks(state: _State, pipeline: Pipeline) -> list[Check]:
+    """Parse the input, then run every check of the pipeline (skipped if parsing failed)."""
     checks = [Check("parse")]
     _parse(state, checks[0])
-    for check_id, run in _PIPELINE:
+    for check_id, run in pipeline:
         check = Check(check_id)
         checks.append(check)
         if state.document is None:
@@ -277,4 +293,4 @@ def verify(
             run(state, check)
         except EdubadgeError as error:  # a check's own guard: report, never raise
             check.fail("MALFORMED_VALUE_ERROR", str(error))
-    return VerificationResult(checks, state.document)
+    return checks

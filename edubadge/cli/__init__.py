@@ -8,10 +8,10 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from ..errors import EdubadgeError
-from . import baking, demo, issue, keygen, verify
+from . import baking, demo, derive, issue, keygen, present, verify
 from .common import EXIT_USAGE
 
-COMMANDS = (keygen, issue, verify, baking, demo)
+COMMANDS = (keygen, issue, derive, present, verify, baking, demo)
 
 
 class _Parser(argparse.ArgumentParser):

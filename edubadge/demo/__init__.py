@@ -17,6 +17,7 @@ from .baking import bake_badges
 from .checking import verify_all
 from .core import DemoRun, Say
 from .issuing import create_issuer, forge, issue_micro_credentials, issue_plain_badge
+from .wallet import issue_ecdsa_credentials, present_credentials
 
 STEPS: tuple[Callable[[DemoRun], None], ...] = (
     create_issuer,
@@ -24,6 +25,8 @@ STEPS: tuple[Callable[[DemoRun], None], ...] = (
     issue_plain_badge,
     forge,
     bake_badges,
+    issue_ecdsa_credentials,
+    present_credentials,
     verify_all,
 )
 

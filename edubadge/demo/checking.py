@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..presentations import verify_presentation
 from ..verifier import VerificationResult, verify
 from .core import DemoRun
 
@@ -18,7 +19,14 @@ def verify_all(run: DemoRun) -> None:
         if entry["role"] == "public-key":
             entry["checked"] = True
             continue
-        result = verify(run.directory / entry["file"], loader=run.loader)
+        path = run.directory / entry["file"]
+        if entry["role"] == "presentation":
+            challenge, domain = run.challenges[entry["file"]]
+            result: VerificationResult = verify_presentation(
+                path, challenge=challenge, domain=domain, loader=run.loader
+            )
+        else:
+            result = verify(path, loader=run.loader)
         got = verdict(result)
         entry["checked"] = got == entry["expect"]
         reason = f"  ({result.problems[0].detail})" if result.problems else ""

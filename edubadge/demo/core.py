@@ -10,6 +10,7 @@ from typing import Any
 
 from ..issuer import Issuer
 from ..jsonld.loader import DocumentLoader
+from ..keys.signer import Signer
 
 Say = Callable[[str], None]
 
@@ -23,6 +24,9 @@ class DemoRun:
     loader: DocumentLoader = field(default_factory=DocumentLoader)
     manifest: list[dict[str, Any]] = field(default_factory=list)
     issuers: dict[str, Issuer] = field(default_factory=dict)
+    holders: dict[str, Signer] = field(default_factory=dict)
+    # presentation file -> (challenge, domain) its verifier expects
+    challenges: dict[str, tuple[str, str]] = field(default_factory=dict)
     step: int = 0
 
     def heading(self, text: str) -> None:

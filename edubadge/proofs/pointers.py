@@ -106,9 +106,10 @@ def select(document: dict[str, Any], pointers: Sequence[str]) -> dict[str, Any] 
     if not pointers:
         return None
     arrays: list[list[Any]] = []
-    selection = _initial_selection(document)
+    selection: dict[str, Any] = {}
     if "@context" in document:
         selection["@context"] = copy.deepcopy(document["@context"])
+    selection.update(_initial_selection(document))
     for pointer in pointers:
         _select_path(document, pointer, selection, arrays)
     for array in arrays:
