@@ -54,7 +54,9 @@ def present(
     if id is not None:
         presentation["id"] = id
     presentation["holder"] = holder or signer.id.split("#", 1)[0]
-    presentation["verifiableCredential"] = [copy.deepcopy(dict(c)) for c in credentials]
+    presentation["verifiableCredential"] = [
+        copy.deepcopy(dict(c)) if isinstance(c, Mapping) else c for c in credentials
+    ]
     problems = presentation_problems(presentation)
     if problems:
         raise InvalidFieldsError("presentation", problems)
@@ -216,7 +218,9 @@ def _credentials(state: _State, check: Check) -> None:
         state.credential_results.append(result)
         if not result.verified:
             first = result.problems[0].detail if result.problems else "not verified"
-            name = credential.get("id", f"#{index}")
+            name = str(credential.get("id", f"#{index}"))
+            if name.startswith("data:"):
+                name = "enveloped " + name.partition(",")[0].removeprefix("data:")
             check.fail("CREDENTIAL_NOT_VERIFIED", f"credential {index} ({name}): {first}", where)
     if check.passed:
         check.detail = f"{len(items)} credential(s), every one verified"

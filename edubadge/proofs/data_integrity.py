@@ -99,14 +99,13 @@ def _proof_config(proof: Mapping[str, Any], unsecured: Mapping[str, Any]) -> dic
 
 
 def _with_suite_context(document: Mapping[str, Any], suite: Cryptosuite) -> Mapping[str, Any]:
-    """The document, its @context extended by the suite's own context when that is missing."""
-    if suite.suite_context is None:
-        return document
+    """The document, its @context extended by the context defining the proof's terms if missing."""
     context = document.get("@context")
-    contexts = context if isinstance(context, list) else [context] if context else []
-    if suite.suite_context in contexts:
-        return document
-    return {**document, "@context": [*contexts, suite.suite_context]}
+    if context is None:
+        return document  # nothing to extend: safe mode refuses the undefined terms
+    contexts = context if isinstance(context, list) else [context]
+    missing = suite.missing_context(contexts)
+    return document if missing is None else {**document, "@context": [*contexts, missing]}
 
 
 def add_proof(
@@ -123,8 +122,9 @@ def add_proof(
     options: `created` (default now), `verificationMethod` (default the signer's id),
     `proofPurpose` (default "assertionMethod"), `previousProof`, `id`, `expires`,
     `challenge`, `domain`, `nonce`; plus the suite's own options, which shape the proof but
-    are not written into it (ecdsa-sd-2023: `mandatoryPointers`). A suite with its own
-    context (Ed25519Signature2020) adds it to the copy's `@context` when missing.
+    are not written into it (ecdsa-sd-2023: `mandatoryPointers`). When the document's
+    contexts do not define the proof's terms, the defining context is appended to the copy's
+    `@context`: Data Integrity v2 for a VC 1.1 document, a legacy suite's own context.
     """
     if not isinstance(document, Mapping):
         raise ProofError("only a JSON object can be signed")

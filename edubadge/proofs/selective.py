@@ -161,7 +161,17 @@ def canonicalize_and_group(
     lines, labels = canonical_nquads(quads, factory)
     groups = {}
     for name, pointers in group_pointers.items():
-        selected_quads = _deskolemized_quads(select(skolemized_compact, pointers), loader)
+        select(document, pointers)  # a pointer that misses the JSON itself: say so plainly
+        try:
+            selection = select(skolemized_compact, pointers)
+        except ProofError as error:
+            raise ProofError(
+                f"{error.message} as JSON-LD compacts it",
+                hint="selective disclosure reads pointers in the compacted form, where a value "
+                "can take another shape (a one-element array a single value, an object with "
+                "only an id its IRI): point at the enclosing member",
+            ) from None
+        selected_quads = _deskolemized_quads(selection, loader)
         selected = set(nquads(relabel(selected_quads, labels)))
         groups[name] = Group(
             {i: line for i, line in enumerate(lines) if line in selected},

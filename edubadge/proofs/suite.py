@@ -21,6 +21,12 @@ from ..keys.multikey import decode_multibase, encode_multibase
 from ..keys.signer import Signer
 
 DATA_INTEGRITY_PROOF = "DataIntegrityProof"
+# Contexts that define DataIntegrityProof: VC 2.0 includes it; VC 1.1 documents need one of these.
+CREDENTIALS_V2 = "https://www.w3.org/ns/credentials/v2"
+DATA_INTEGRITY_CONTEXTS = (
+    "https://w3id.org/security/data-integrity/v2",
+    "https://w3id.org/security/data-integrity/v1",
+)
 
 
 class Cryptosuite(ABC):
@@ -48,6 +54,18 @@ class Cryptosuite(ABC):
     def cryptosuite(self) -> str | None:
         """The proof's `cryptosuite` value (None when the proof type names the suite)."""
         return self.name if self.proof_type == DATA_INTEGRITY_PROOF else None
+
+    def missing_context(self, contexts: Sequence[Any]) -> str | None:
+        """The context a document with these contexts lacks to define this suite's proof terms.
+
+        A DataIntegrityProof needs VC 2.0 or a Data Integrity context (VC 1.1 documents lack
+        both); a legacy suite needs its own context.
+        """
+        if self.suite_context is not None:
+            return None if self.suite_context in contexts else self.suite_context
+        if any(c in contexts for c in (CREDENTIALS_V2, *DATA_INTEGRITY_CONTEXTS)):
+            return None
+        return DATA_INTEGRITY_CONTEXTS[0]
 
     def hash_for(self, key_algorithm: str | None) -> str:
         """The hash used with a key type (ECDSA on P-384 uses SHA-384)."""
