@@ -317,3 +317,11 @@ def test_bad_pointers_are_named() -> None:
         edubadge.derive(
             load("vectors/w3c/ecdsa-rdfc-2019/ecdsa-rdfc-2019-p256/signedECDSAP256.json"), ["/id"]
         )
+
+
+def test_bbs_2023_is_refused_as_unsupported() -> None:
+    revealed = load("vectors/w3c/bbs-2023/derivedRevealDocument.json")
+    assert revealed["proof"]["cryptosuite"] == "bbs-2023"
+    result = edubadge.verify(revealed, loader=_loader(), issuer_binding=False, now=NOW)
+    assert not result.verified
+    assert "unknown cryptosuite 'bbs-2023'" in result.check("proof").problems[0].detail
