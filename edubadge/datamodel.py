@@ -177,6 +177,7 @@ def credential_problems(document: dict[str, Any]) -> list[Problem]:
                 problems.append((f"{path}.id", "must be a single URL"))
             if key == "credentialSchema" and "id" not in item:
                 problems.append((f"{path}.id", "is missing"))
+    problems += _related_resource_problems(document)
     if is_ob3(document):
         problems += ob3_problems(document)
     return problems
@@ -214,6 +215,29 @@ def presentation_problems(document: dict[str, Any]) -> list[Problem]:
     for path, item in _items(document, "proof"):
         if not isinstance(item, dict) or not types_of(item):
             problems.append((path, "must be an object with a type"))
+    return problems
+
+
+def _related_resource_problems(document: dict[str, Any]) -> list[Problem]:
+    """VC 2.0 `relatedResource`: objects with a unique URL `id` and a digest."""
+    problems: list[Problem] = []
+    ids: set[str] = set()
+    for path, item in _items(document, "relatedResource"):
+        if not isinstance(item, dict):
+            problems.append((path, "must be an object"))
+            continue
+        if not is_url(item.get("id")):
+            problems.append((f"{path}.id", "must be a URL"))
+        elif item["id"] in ids:
+            problems.append((f"{path}.id", "must be unique among the related resources"))
+        else:
+            ids.add(item["id"])
+        if "digestSRI" not in item and "digestMultibase" not in item:
+            problems.append((path, "must have digestSRI or digestMultibase"))
+        for key in ("digestSRI", "digestMultibase"):
+            values = as_list(item.get(key))
+            if key in item and (not values or not all(isinstance(v, str) for v in values)):
+                problems.append((f"{path}.{key}", "must be a string or a list of strings"))
     return problems
 
 

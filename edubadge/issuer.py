@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import Executor
 from typing import Any
 
+from .batch import BatchOutcome, BatchStore, StatusAllocator, issue_many
 from .errors import InputError
 from .formats import ob3
 from .jsonld.loader import DocumentLoader
@@ -35,6 +38,7 @@ class Issuer:
         *,
         suite: str = DEFAULT_SUITE,
         loader: DocumentLoader | None = None,
+        status_allocator: StatusAllocator | None = None,
     ) -> None:
         get_suite(suite)  # fail early on an unknown suite
         if profile.id != signer.id.split("#", 1)[0]:
@@ -46,6 +50,7 @@ class Issuer:
         self.signer = signer
         self.suite = suite
         self.loader = loader
+        self.status_allocator = status_allocator
 
     def __repr__(self) -> str:
         return f"Issuer({self.profile.id!r}, suite={self.suite!r})"
@@ -89,4 +94,38 @@ class Issuer:
         """
         return self.sign(
             self.credential(record, micro_credential=micro_credential), options=options
+        )
+
+    def issue_many(
+        self,
+        records: Iterable[MicroCredential],
+        executor: Executor | None = None,
+        *,
+        key_file: str | os.PathLike[str] | None = None,
+        store: BatchStore | None = None,
+        micro_credential: bool = True,
+        chunk_size: int = 64,
+        window: int | None = None,
+    ) -> Iterator[BatchOutcome]:
+        """Issue a stream of records; yield one `BatchOutcome` per record as results arrive.
+
+        Records are read `chunk_size` at a time and at most `window` chunks are in flight, so
+        memory stays flat whatever the stream's length. Without `executor` they are signed
+        here; with one (a `ProcessPoolExecutor`, a Dask `Client.get_executor()`, ...) each
+        chunk is signed by a worker that loads the key from `key_file` itself: no key is
+        ever pickled. A record that fails is reported `failed` with its error and the batch
+        goes on. With a `store` (e.g. `DirectoryStore(dir)`), records it already holds are
+        `skipped` and each new credential is stored crash-safe before it is reported.
+        The `status_allocator` given to the issuer, if any, gives each chunk its
+        `credentialStatus` entries in one call.
+        """
+        return issue_many(
+            self,
+            records,
+            executor,
+            key_file=key_file,
+            store=store,
+            micro_credential=micro_credential,
+            chunk_size=chunk_size,
+            window=window,
         )

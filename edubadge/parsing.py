@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import math
+import os
+from pathlib import Path
 from typing import Any
 
 from .errors import InputError
@@ -94,3 +96,28 @@ def parse_json(data: str | bytes, *, what: str = "document") -> Any:
         raise InputError(f"{what} is not valid JSON: {error}") from None
     check_limits(value)
     return value
+
+
+def load_document(raw: Any, *, what: str = "document") -> Any:
+    """A JSON value from a parsed value, JSON text or bytes, or a file path.
+
+    Text and files are parsed strictly (`parse_json`); a parsed value is checked against the
+    same limits and must hold only JSON values. Every refusal is an `InputError`.
+    """
+    if isinstance(raw, os.PathLike):
+        try:
+            raw = Path(raw).read_bytes()
+        except OSError as error:
+            raise InputError(f"cannot read {what} {os.fspath(raw)}: {error.strerror}") from None
+    if isinstance(raw, (str, bytes, bytearray)):
+        return parse_json(bytes(raw) if isinstance(raw, bytearray) else raw, what=what)
+    if isinstance(raw, (dict, list)):
+        check_limits(raw)
+        try:
+            size = len(json.dumps(raw).encode("utf-8", "surrogatepass"))
+        except (TypeError, ValueError) as error:
+            raise InputError(f"{what} holds a value that is not JSON: {error}") from None
+        if size > MAX_DOCUMENT_BYTES:
+            raise InputError(f"{what} is larger than {MAX_DOCUMENT_BYTES} bytes")
+        return raw
+    raise InputError(f"cannot read a {what} from a {type(raw).__name__}")

@@ -22,9 +22,20 @@ from .errors import InvalidFieldsError, ProofError
 from .issuer import DEFAULT_SUITE
 from .jsonld.loader import DocumentLoader, default_loader
 from .keys.signer import Signer
+from .net.fetcher import Fetcher, memoized
 from .problems import Check
 from .proofs.data_integrity import add_proof, proofs_of
-from .verifier import Pipeline, VerificationResult, _context, _proof, _State, run_checks, verify
+from .verifier import (
+    Pipeline,
+    VerificationResult,
+    _context,
+    _envelope,
+    _parse,
+    _proof,
+    _State,
+    run_checks,
+    verify,
+)
 
 AUTHENTICATION = "authentication"
 
@@ -132,7 +143,15 @@ def _holder(state: _State, check: Check) -> None:
 
 def _challenge(state: _State, check: Check) -> None:
     assert isinstance(state, _Presentation) and state.document is not None
-    for index, proof in enumerate(proofs_of(state.document)):
+    proofs = proofs_of(state.document)
+    if not proofs:
+        how = "its JWS carries no Data Integrity proof" if state.envelope else "it has no proof"
+        check.fail(
+            "INVALID_CHALLENGE_ERROR",
+            f"nothing in the presentation answers the challenge: {how}",
+            "$.proof",
+        )
+    for index, proof in enumerate(proofs):
         where = f"$.proof[{index}]"
         if proof.get("challenge") != state.challenge:
             found = proof.get("challenge")
@@ -188,6 +207,7 @@ def _enveloped(credential: Mapping[str, Any], state: _State) -> VerificationResu
         loader=state.loader,
         now=state.now,
         allow_inline_contexts=state.allow_inline_contexts,
+        fetcher=state.fetcher,
     )
 
 
@@ -208,6 +228,7 @@ def _credentials(state: _State, check: Check) -> None:
                 loader=state.loader,
                 now=state.now,
                 allow_inline_contexts=state.allow_inline_contexts,
+                fetcher=state.fetcher,
             )
             if "proof" not in credential:
                 reason = _self_asserted(result, credential, holder, state)
@@ -227,6 +248,7 @@ def _credentials(state: _State, check: Check) -> None:
 
 
 _PIPELINE: Pipeline = (
+    ("envelope", _envelope),
     ("context", _context),
     ("data-model", _data_model),
     ("proof", _proof),
@@ -244,6 +266,7 @@ def verify_presentation(
     loader: DocumentLoader | None = None,
     now: datetime | None = None,
     allow_inline_contexts: bool = False,
+    fetcher: Fetcher | None = None,
 ) -> PresentationResult:
     """Verify a presentation for the `challenge` and `domain` this verifier issued.
 
@@ -251,7 +274,8 @@ def verify_presentation(
     name this `domain` (pass None only if you do not bind presentations to a domain). Every
     credential inside is verified with `verify()`; a credential without a proof of its own
     is accepted only as self-asserted: issued by the holder who signed the presentation.
-    Never raises for bad input.
+    Nothing is fetched unless a `fetcher` is passed (for did:web keys). Never raises for
+    bad input.
     """
     state = _Presentation(
         raw=presentation,
@@ -261,8 +285,11 @@ def verify_presentation(
         issuer_binding=False,
         allow_inline_contexts=allow_inline_contexts,
         what="presentation",
+        fetcher=None if fetcher is None else memoized(fetcher),
         challenge=challenge,
         domain=domain,
     )
-    checks = run_checks(state, _PIPELINE)
-    return PresentationResult(checks, state.document, state.credential_results)
+    checks = [Check("parse")]
+    _parse(state, checks[0])
+    checks += run_checks(state, _PIPELINE)
+    return PresentationResult(checks, state.document, credentials=state.credential_results)

@@ -111,7 +111,9 @@ PINNED: dict[str, list[tuple[str, str, str]]] = {
 }
 
 # Contexts the project itself authors (kept in contexts/ by hand, listed in the manifest).
-OWN_CONTEXTS: list[tuple[str, str]] = []
+OWN_CONTEXTS: list[tuple[str, str]] = [
+    ("https://w3id.org/edubadge/stacking/v1", "edubadge-stacking-v1.jsonld"),
+]
 
 JS_DUMP = """
 const m = require(process.argv[1]);

@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 
-from .. import keys
 from ..errors import InputError
 from ..issuer import DEFAULT_SUITE
 from ..presentations import present
 from ..proofs.registry import suite_names
 from .common import EXIT_OK, add_loader_options, loader_from, read_json, write_text
+from .keyopts import add_passphrase_options, load_signer
 
 
 def run(args: argparse.Namespace) -> int:
@@ -23,7 +23,7 @@ def run(args: argparse.Namespace) -> int:
         credentials.append(credential)
     presentation = present(
         credentials,
-        keys.load_key(args.key),
+        load_signer(args),
         challenge=args.challenge,
         domain=args.domain,
         suite=args.suite,
@@ -40,7 +40,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "present", help="sign a presentation of credentials for a verifier's challenge"
     )
     parser.add_argument("credentials", nargs="+", help="credential files (JSON) to present")
-    parser.add_argument("--key", required=True, help="the holder's key file")
+    parser.add_argument(
+        "--key", required=True, help="the holder's key file, or a pkcs11: URI of a token key"
+    )
+    add_passphrase_options(parser)
     parser.add_argument("--challenge", required=True, help="the challenge the verifier gave")
     parser.add_argument("--domain", required=True, help="the verifier's domain")
     parser.add_argument("--holder", help="the holder's id (default: the key's controller)")

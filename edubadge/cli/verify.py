@@ -1,4 +1,8 @@
-"""`edubadge verify`: every check, as text or JSON; exit 0 verified, 1 not, 2 bad input."""
+"""`edubadge verify`: every check, as text or JSON; exit 0 verified, 1 not, 2 bad input.
+
+The file may hold a JSON credential or a compact JWS (VC-JOSE, OB 3.0 VC-JWT). Nothing is
+fetched unless --fetch is given.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +11,24 @@ import json
 import sys
 from pathlib import Path
 
+from cryptography import x509
+
 from ..datamodel import types_of
-from ..errors import EdubadgeError, InputError
+from ..envelopes.certificates import load_certificates
+from ..errors import CertificateError, EdubadgeError, InputError
+from ..net.https import HttpsFetcher
 from ..parsing import parse_json
 from ..presentations import PresentationResult, verify_presentation
 from ..verifier import VerificationResult, verify
-from .common import EXIT_NOT_VERIFIED, EXIT_OK, EXIT_USAGE, add_loader_options, loader_from
+from .common import (
+    EXIT_NOT_VERIFIED,
+    EXIT_OK,
+    EXIT_USAGE,
+    add_loader_options,
+    add_trust_option,
+    loader_from,
+    read_json,
+)
 
 MARKS = {"passed": "ok     ", "failed": "FAILED ", "skipped": "skipped"}
 
@@ -56,6 +72,20 @@ def describe(result: VerificationResult) -> str:
                 f"credential {document.get('id', '(no id)')} issued by {_who(document, 'issuer')}"
             )
         lines += _check_lines(result, "  ")
+    if result.components:
+        lines.append("components:")
+        for component in result.components:
+            mark = "ok     " if component.verified else "FAILED "
+            label = component.name or ""
+            who = component.issuer_name or component.issuer
+            issuer = f" from {who}" if who else ""
+            lines.append(f"  {mark} {component.id or component.where}  {label}{issuer}".rstrip())
+            lines += [f"          - {r}: {d}" for r, d in component.failures.items()]
+    if result.rule:
+        lines.append("rule:")
+        for clause in result.rule:
+            mark = "holds  " if clause.passed else "FAILED "
+            lines.append(f"  {mark} {clause.name}: {clause.detail}")
     lines.append("VERIFIED" if result.verified else "NOT VERIFIED")
     return "\n".join(lines) + "\n"
 
@@ -68,12 +98,23 @@ def _is_presentation(data: bytes) -> bool:
     return isinstance(document, dict) and "VerifiablePresentation" in types_of(document)
 
 
+def _anchors(paths: list[str]) -> list[x509.Certificate]:
+    anchors: list[x509.Certificate] = []
+    for path in paths:
+        try:
+            anchors += load_certificates(path)
+        except CertificateError as error:
+            raise InputError(f"--trust-anchor: {error}") from None
+    return anchors
+
+
 def run(args: argparse.Namespace) -> int:
     """Verify one file."""
     try:
         data = Path(args.file).read_bytes()
     except OSError as error:
         raise InputError(f"cannot read {args.file}: {error.strerror}") from None
+    fetcher = HttpsFetcher(ca_file=args.ca_file) if args.fetch else None
     if args.challenge is not None or _is_presentation(data):
         if args.challenge is None:
             raise InputError(
@@ -82,10 +123,33 @@ def run(args: argparse.Namespace) -> int:
                 hint="pass --challenge (and --domain)",
             )
         result: VerificationResult = verify_presentation(
-            data, challenge=args.challenge, domain=args.domain, loader=loader_from(args)
+            data,
+            challenge=args.challenge,
+            domain=args.domain,
+            loader=loader_from(args),
+            fetcher=fetcher,
         )
-    else:
-        result = verify(data, loader=loader_from(args))
+        return _report(args, result)
+    components = [read_json(path, "component") for path in args.component]
+    learner = {}
+    for item in args.learner:
+        kind, sep, value = item.partition("=")
+        if not sep:
+            raise InputError(f"--learner takes TYPE=VALUE, not {item!r}")
+        learner[kind] = value
+    result = verify(
+        data,
+        loader=loader_from(args),
+        components=components if args.component else None,
+        trusted_issuers=args.trust or None,
+        learner=learner or None,
+        trust_anchors=_anchors(args.trust_anchor),
+        fetcher=fetcher,
+    )
+    return _report(args, result)
+
+
+def _report(args: argparse.Namespace, result: VerificationResult) -> int:
     if result.check("parse").outcome == "failed":
         print(f"edubadge: {args.file}: {result.problems[0].detail}", file=sys.stderr)
         if args.json:
@@ -112,5 +176,34 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--domain", help="for a presentation: your domain, which its proof must name"
     )
     parser.add_argument("--json", action="store_true", help="print the full result as JSON")
+    parser.add_argument(
+        "--component",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a component of the stack (credential or presentation); repeat for each",
+    )
+    add_trust_option(parser)
+    parser.add_argument(
+        "--learner",
+        action="append",
+        default=[],
+        metavar="TYPE=VALUE",
+        help="the learner's plain identity (emailAddress=..., name=...) to check identity hashes",
+    )
+    parser.add_argument(
+        "--trust-anchor",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a CA certificate (PEM or DER) that JAdES seals may chain to; repeatable",
+    )
     add_loader_options(parser)
+    parser.add_argument(
+        "--fetch",
+        action="store_true",
+        help="allow the network for did:web and https controller documents (https only, "
+        "public addresses only, size and time limits)",
+    )
+    parser.add_argument("--ca-file", help="with --fetch: trust these CA certificates instead")
     parser.set_defaults(run=run)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..presentations import verify_presentation
+from ..stacking import select_components
 from ..verifier import VerificationResult, verify
 from .core import DemoRun
 
@@ -12,6 +15,28 @@ def verdict(result: VerificationResult) -> str:
     return "verified" if result.verified else "invalid"
 
 
+def _verify(run: DemoRun, entry: dict[str, Any]) -> VerificationResult:
+    path = run.directory / entry["file"]
+    if entry["role"] == "presentation":
+        challenge, domain = run.challenges[entry["file"]]
+        return verify_presentation(path, challenge=challenge, domain=domain, loader=run.loader)
+    components = None
+    if entry["role"] == "stack":
+        # a holder's wallet: the credentials among the artifacts that the stack pins
+        held = [
+            run.read(e["file"])
+            for e in run.manifest
+            if e["role"] == "credential" and e["file"].endswith(".json")
+        ]
+        components = select_components(run.read(entry["file"]), held)
+    return verify(
+        path,
+        loader=run.loader,
+        components=components,
+        trust_anchors=run.trust_anchors,
+    )
+
+
 def verify_all(run: DemoRun) -> None:
     """Verify every artifact offline; mark each entry `checked` when it got its verdict."""
     run.heading("Verify every artifact, offline")
@@ -19,14 +44,7 @@ def verify_all(run: DemoRun) -> None:
         if entry["role"] == "public-key":
             entry["checked"] = True
             continue
-        path = run.directory / entry["file"]
-        if entry["role"] == "presentation":
-            challenge, domain = run.challenges[entry["file"]]
-            result: VerificationResult = verify_presentation(
-                path, challenge=challenge, domain=domain, loader=run.loader
-            )
-        else:
-            result = verify(path, loader=run.loader)
+        result = _verify(run, entry)
         got = verdict(result)
         entry["checked"] = got == entry["expect"]
         reason = f"  ({result.problems[0].detail})" if result.problems else ""

@@ -45,6 +45,7 @@ __all__ = [
     "check_identity",
     "from_credential",
     "identity_hash",
+    "learner_identities",
     "organisation_from_profile",
     "to_credential",
 ]
@@ -225,6 +226,21 @@ def _profile(org: Organisation, language: str) -> dict[str, Any]:
     return profile
 
 
+def learner_identities(learner: Learner, language: str) -> list[tuple[str, str]]:
+    """The learner's (identityType, plain value) pairs, in the order they are written:
+    the full name in `language`, the email, then each identifier."""
+    identities: list[tuple[str, str]] = []
+    full_name = learner.full_name(language)
+    if full_name:
+        identities.append(("name", full_name))
+    if learner.email:
+        identities.append(("emailAddress", learner.email))
+    for other in learner.identifiers:
+        kind = other.scheme if other.scheme in _IDENTITY_TYPES else f"ext:{other.scheme}"
+        identities.append((kind, other.value))
+    return identities
+
+
 def _subject(
     learner: Learner, language: str, identity: Literal["hashed", "plain"], salt: str | None
 ) -> dict[str, Any]:
@@ -238,15 +254,7 @@ def _subject(
         if learner.family_name:
             subject["familyName"] = learner.family_name.best(language)
     used_salt = None if identity == "plain" else salt or secrets.token_hex(16)
-    identities: list[tuple[str, str]] = []
-    full_name = learner.full_name(language)
-    if full_name:
-        identities.append(("name", full_name))
-    if learner.email:
-        identities.append(("emailAddress", learner.email))
-    for other in learner.identifiers:
-        kind = other.scheme if other.scheme in _IDENTITY_TYPES else f"ext:{other.scheme}"
-        identities.append((kind, other.value))
+    identities = learner_identities(learner, language)
     if identities:
         subject["identifier"] = [_identity_object(k, v, used_salt) for k, v in identities]
     return subject

@@ -1,52 +1,46 @@
-"""Canonical forms: RDFC-1.0 N-Quads (through pyld, in safe mode) and JCS (RFC 8785)."""
+"""Canonical forms: RDFC-1.0 N-Quads and JCS (RFC 8785), always in safe mode.
+
+RDFC-1.0 and the safe-mode check take one of two routes: the compiled route
+(`compiled.quads`, then `rdfc.canonical_nquads`) for the shapes credentials use, or pyld's
+expansion and toRDF for everything else. Both give the same N-Quads and the same errors;
+`route_counts()` says how often each ran (and why the pyld route was taken).
+"""
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Callable, Mapping
-from typing import Any
+import json
+import logging
+from collections import Counter
+from typing import Any, Literal
 
 import rfc8785
 from pyld import jsonld
-from pyld.canon import URDNA2015
-from pyld.nquads import serialize_nquad
 
-from ..errors import EdubadgeError, InputError, ResourceLimitError
+from ..errors import EdubadgeError, InputError
+from . import compiled
 from .loader import DocumentLoader, default_loader
-from .safe import RELATIVE_BASE, SafeProcessor, unwrap
+from .rdfc import MAX_NDEGREE_CALLS, BoundedRdfc, canonical_nquads
+from .safe import SafeProcessor, unwrap
 
-# RDFC-1.0 on hostile input ("poison graphs") can take exponential time. The N-degree hash
-# is the expensive step; a legitimate credential needs a handful of calls at most.
-MAX_NDEGREE_CALLS = 2_000
+Route = Literal["auto", "pyld"]
+_log = logging.getLogger(__name__)
+_ROUTES: Counter[str] = Counter()
 
 
-class _BoundedRdfc(URDNA2015):  # type: ignore[misc]
-    """RDFC-1.0 with a chosen hash and a bound on N-degree hashing work."""
+def route_counts() -> dict[str, int]:
+    """How often each route ran in this process: `fast`, `pyld` and `pyld:<reason>`."""
+    return dict(_ROUTES)
 
-    def __init__(self, hash_name: str, max_calls: int) -> None:
-        super().__init__()
-        self._hash_name = hash_name
-        self._calls_left = max_calls
 
-    def create_hash(self) -> Any:
-        return hashlib.new(self._hash_name)
-
-    def hash_n_degree_quads(self, id_: str, issuer: Any) -> Any:
-        self._calls_left -= 1
-        if self._calls_left < 0:
-            raise ResourceLimitError(
-                "RDFC-1.0 canonicalisation exceeded its work limit",
-                hint="its blank nodes form a graph built to be expensive to canonicalise",
-            )
-        return super().hash_n_degree_quads(id_, issuer)
+def _fallback(reason: str) -> None:
+    _ROUTES["pyld"] += 1
+    _ROUTES[f"pyld:{reason}"] += 1
+    _log.debug("JSON-LD fast route not taken: %s", reason)
 
 
 def _options(loader: DocumentLoader) -> dict[str, Any]:
     return {
-        "documentLoader": loader,
-        "contextResolver": jsonld.ContextResolver(loader.context_cache, loader),
-        "base": RELATIVE_BASE,
-        "processingMode": "json-ld-1.1",
+        **compiled.pyld_options(loader),
         "extractAllScripts": False,
         "produceGeneralizedRdf": False,
     }
@@ -74,25 +68,6 @@ def to_dataset(document: dict[str, Any], loader: DocumentLoader | None = None) -
         raise unwrap(error) from None
 
 
-def rdfc(
-    document: dict[str, Any],
-    loader: DocumentLoader | None = None,
-    *,
-    hash_name: str = "sha256",
-    max_work: int = MAX_NDEGREE_CALLS,
-) -> str:
-    """RDFC-1.0 canonical N-Quads of a JSON-LD document (`hash_name` is RDFC's internal hash)."""
-    dataset = to_dataset(document, loader)
-    try:
-        return _BoundedRdfc(hash_name, max_work).main(  # type: ignore[no-any-return]
-            dataset, {"format": "application/n-quads"}
-        )
-    except EdubadgeError:
-        raise
-    except Exception as error:
-        raise unwrap(error) from None
-
-
 def compact(expanded: list[Any], context: Any, loader: DocumentLoader | None = None) -> Any:
     """JSON-LD compaction of an expanded document (one that passed safe-mode expansion)."""
     loader = loader or default_loader()
@@ -106,70 +81,109 @@ def compact(expanded: list[Any], context: Any, loader: DocumentLoader | None = N
         raise unwrap(error) from None
 
 
-# --- quads: what selective disclosure works on ------------------------------------------------
-
-Quad = dict[str, Any]  # pyld's form: subject, predicate, object (+ name for a named graph)
-_TERMS = ("subject", "object", "name")
-
-
-def quads_of(dataset: dict[str, Any]) -> list[Quad]:
-    """The quads of a dataset (`to_dataset` output), each carrying its graph name."""
-    quads = []
-    for graph, triples in dataset.items():
-        for triple in triples:
-            quad = dict(triple)
-            if graph != "@default":
-                kind = "blank node" if graph.startswith("_:") else "IRI"
-                quad["name"] = {"type": kind, "value": graph}
-            quads.append(quad)
-    return quads
-
-
-def map_terms(quads: list[Quad], change: Callable[[dict[str, Any]], dict[str, Any]]) -> list[Quad]:
-    """New quads with `change` applied to every subject, object and graph name."""
-    return [{k: change(v) if k in _TERMS else v for k, v in quad.items()} for quad in quads]
-
-
-def relabel(quads: list[Quad], labels: Mapping[str, str]) -> list[Quad]:
-    """New quads with each blank node `_:x` renamed `_:labels[x]` (every one must be mapped)."""
-
-    def rename(term: dict[str, Any]) -> dict[str, Any]:
-        if term["type"] != "blank node":
-            return term
+def check(
+    document: dict[str, Any], loader: DocumentLoader | None = None, route: Route = "auto"
+) -> None:
+    """Safe mode over a document without canonicalising it (an `EdubadgeError` if unsafe)."""
+    loader = loader or default_loader()
+    if route == "auto":
         try:
-            return {**term, "value": "_:" + labels[term["value"][2:]]}
-        except KeyError:
-            raise InputError(f"blank node {term['value']} has no label") from None
-
-    return map_terms(quads, rename)
-
-
-def nquads(quads: list[Quad]) -> list[str]:
-    """Each quad as one N-Quads line (with its newline), in the given order."""
-    return [serialize_nquad(quad) for quad in quads]
+            compiled.check(document, loader)
+        except compiled.NotCompiled as why:
+            _fallback(why.reason)
+        else:
+            _ROUTES["fast"] += 1
+            return
+    expand(document, loader)
 
 
-def canonical_labels(
-    quads: list[Quad], *, hash_name: str = "sha256", max_work: int = MAX_NDEGREE_CALLS
-) -> dict[str, str]:
-    """RDFC-1.0's canonical blank node labels: input label -> `c14nN` (both without `_:`)."""
-    dataset: dict[str, list[Quad]] = {}
-    for quad in quads:
-        graph = quad["name"]["value"] if "name" in quad else "@default"
-        dataset.setdefault(graph, []).append({k: dict(v) for k, v in quad.items() if k != "name"})
-    canonicaliser = _BoundedRdfc(hash_name, max_work)
+def rdfc(
+    document: dict[str, Any],
+    loader: DocumentLoader | None = None,
+    *,
+    hash_name: str = "sha256",
+    max_work: int = MAX_NDEGREE_CALLS,
+    route: Route = "auto",
+) -> str:
+    """RDFC-1.0 canonical N-Quads of a JSON-LD document (`hash_name` is RDFC's internal hash).
+
+    `route="pyld"` skips the compiled route (the two give the same result).
+    """
+    loader = loader or default_loader()
+    if route == "auto":
+        try:
+            statements = compiled.quads(document, loader)
+        except compiled.NotCompiled as why:
+            _fallback(why.reason)
+        else:
+            _ROUTES["fast"] += 1
+            return canonical_nquads(statements, hash_name=hash_name, max_work=max_work)
+    dataset = to_dataset(document, loader)
     try:
-        canonicaliser.main(dataset, {"format": "application/n-quads"})
+        return BoundedRdfc(hash_name, max_work).canonicalize(dataset)
     except EdubadgeError:
         raise
     except Exception as error:
         raise unwrap(error) from None
-    issued: dict[str, str] = canonicaliser.canonical_issuer.existing
-    return {source[2:]: label[2:] for source, label in issued.items()}
+
+
+_MAX_SAFE_INTEGER = 2**53 - 1
+_DUMPS = json.JSONEncoder(
+    ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
+).encode
+
+
+class _NeedsFullJcs(Exception):
+    """A value json.dumps would not write as RFC 8785 does (rare numbers, astral keys)."""
+
+
+def _es_numbers(value: Any) -> Any:
+    """`value` with integral floats as ints, so json.dumps writes numbers as ECMAScript does.
+
+    Returns `value` itself when nothing changes. Raises `_NeedsFullJcs` for what json.dumps
+    cannot match: floats written with an exponent, integers past 2**53, keys outside the
+    Basic Multilingual Plane (RFC 8785 sorts keys by UTF-16 code units).
+    """
+    kind = type(value)
+    if kind is str or kind is bool or value is None:
+        return value
+    if kind is int:
+        if -_MAX_SAFE_INTEGER <= value <= _MAX_SAFE_INTEGER:
+            return value
+        raise _NeedsFullJcs
+    if kind is float:
+        if value.is_integer() and abs(value) <= _MAX_SAFE_INTEGER:
+            return int(value)
+        if 1e-4 <= abs(value) < 1e16:  # repr() and ECMAScript agree here
+            return value
+        raise _NeedsFullJcs
+    if kind is dict:
+        changed = None
+        for key, item in value.items():
+            if not key.isascii() and any(ord(c) > 0xFFFF for c in key):
+                raise _NeedsFullJcs
+            new = _es_numbers(item)
+            if new is not item:
+                if changed is None:
+                    changed = dict(value)
+                changed[key] = new
+        return value if changed is None else changed
+    if kind is list:
+        items = [_es_numbers(item) for item in value]
+        return value if all(a is b for a, b in zip(items, value, strict=True)) else items
+    raise _NeedsFullJcs
 
 
 def jcs(value: Any) -> bytes:
-    """RFC 8785 JSON Canonicalization Scheme bytes of a JSON value."""
+    """RFC 8785 JSON Canonicalization Scheme bytes of a JSON value.
+
+    json.dumps writes the JCS form of most JSON (sorted keys, minimal escapes, no spaces)
+    at C speed; what it would write differently goes through the rfc8785 library.
+    """
+    try:
+        return _DUMPS(_es_numbers(value)).encode("utf-8")
+    except (_NeedsFullJcs, UnicodeEncodeError, TypeError, ValueError, AttributeError):
+        pass
     try:
         return rfc8785.dumps(value)
     except (rfc8785.CanonicalizationError, TypeError, ValueError) as error:

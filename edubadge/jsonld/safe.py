@@ -60,7 +60,7 @@ def find_path(root: Any, needle: str) -> str:
     return "$"
 
 
-def _has_duplicates(values: list[Any]) -> bool:
+def has_duplicates(values: list[Any]) -> bool:
     """True when a set holds the same scalar, or the same identified node, twice."""
     seen: set[Any] = set()
     for value in values:
@@ -134,7 +134,7 @@ class SafeProcessor(jsonld.JsonLdProcessor):  # type: ignore[misc]
                     raise UnsafeTermError(key, path, "a null array item is dropped by JSON-LD")
                 container = jsonld.JsonLdProcessor.get_context_value(active_ctx, key, "@container")
                 ordered = expanded == "@list" or "@list" in (container or [])
-                if not ordered and _has_duplicates(value):
+                if not ordered and has_duplicates(value):
                     raise UnsafeTermError(key, path, "a repeated value is merged by JSON-LD")
             if expanded == "@type":
                 # pyld expands @type values with the context from before type-scoped contexts

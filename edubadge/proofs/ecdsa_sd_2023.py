@@ -11,14 +11,16 @@ disclosure must reveal.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..errors import ProofError
-from ..jsonld.canon import canonical_labels, rdfc
+from ..jsonld.canon import rdfc
 from ..jsonld.loader import DocumentLoader
+from ..jsonld.quads import canonical_labels
 from ..keys.ecdsa import P256
 from ..keys.keypair import KeyPair, from_multikey, generate
 from ..keys.multikey import encode_multibase
@@ -159,7 +161,7 @@ class EcdsaSd2023(Cryptosuite):
         verifier_labels = {label: grouping.labels[source] for source, label in canonical.items()}
         reveal = select(document, combined)
         assert reveal is not None
-        derived = dict(proof)
+        derived = copy.deepcopy(dict(proof))
         derived["proofValue"] = encode_derived(
             DerivedProofValue(
                 base.base_signature, base.public_key, signatures, verifier_labels, mandatory_indexes

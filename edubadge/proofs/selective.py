@@ -18,18 +18,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import ProofError
-from ..jsonld.canon import (
-    Quad,
-    canonical_labels,
-    compact,
-    expand,
-    map_terms,
-    nquads,
-    quads_of,
-    relabel,
-    to_dataset,
-)
+from ..jsonld.canon import compact, expand, to_dataset
 from ..jsonld.loader import DocumentLoader
+from ..jsonld.quads import Quad, canonical_labels, map_terms, nquads, quads_of, relabel
 from .pointers import select
 
 SKOLEM_PREFIX = "urn:bnid:"

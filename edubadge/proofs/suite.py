@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..errors import ProofError
-from ..jsonld.canon import expand, jcs, rdfc
+from ..jsonld.canon import check, jcs, rdfc
 from ..jsonld.loader import DocumentLoader
 from ..keys.keypair import KeyPair
 from ..keys.multikey import decode_multibase, encode_multibase
@@ -76,7 +76,7 @@ class Cryptosuite(ABC):
 
         Suites whose canonical form is JSON-LD's own (RDFC) get this from `canonicalize`.
         """
-        expand(document, loader)
+        check(document, loader)
 
     @abstractmethod
     def canonicalize(
