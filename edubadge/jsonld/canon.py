@@ -19,7 +19,7 @@ from pyld import jsonld
 from ..errors import EdubadgeError, InputError
 from . import compiled
 from .loader import DocumentLoader, default_loader
-from .rdfc import MAX_NDEGREE_CALLS, BoundedRdfc, canonical_nquads
+from .rdfc import MAX_NDEGREE_CALLS, BoundedRdfc, canonical_nquads, dataset_of
 from .safe import SafeProcessor, unwrap
 
 Route = Literal["auto", "pyld"]
@@ -79,6 +79,18 @@ def compact(expanded: list[Any], context: Any, loader: DocumentLoader | None = N
         raise
     except Exception as error:
         raise unwrap(error) from None
+
+
+def dataset(document: dict[str, Any], loader: DocumentLoader | None = None) -> dict[str, Any]:
+    """`to_dataset`, by the compiled route when the document is within it (same statements)."""
+    loader = loader or default_loader()
+    try:
+        statements = compiled.quads(document, loader)
+    except compiled.NotCompiled as why:
+        _fallback(why.reason)
+        return to_dataset(document, loader)
+    _ROUTES["fast"] += 1
+    return dataset_of(sorted(statements))
 
 
 def check(

@@ -9,7 +9,6 @@ document, so that every selected object keeps the blank node label it has in the
 from __future__ import annotations
 
 import base64
-import copy
 import hashlib
 import hmac
 import uuid
@@ -18,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import ProofError
-from ..jsonld.canon import compact, expand, to_dataset
+from ..jsonld.canon import compact, dataset, expand
 from ..jsonld.loader import DocumentLoader
 from ..jsonld.quads import Quad, canonical_labels, map_terms, nquads, quads_of, relabel
 from .pointers import select
@@ -102,7 +101,7 @@ def _deskolemize(quads: list[Quad]) -> list[Quad]:
 def _deskolemized_quads(document: Any, loader: DocumentLoader) -> list[Quad]:
     if document is None:
         return []
-    return _deskolemize(quads_of(to_dataset(document, loader)))
+    return _deskolemize(quads_of(dataset(document, loader)))
 
 
 def canonical_nquads(
@@ -117,7 +116,7 @@ def document_nquads(
     document: dict[str, Any], factory: LabelMapFactory, loader: DocumentLoader
 ) -> list[str]:
     """The document's canonical N-Quads with the factory's blank node labels (verifier side)."""
-    return canonical_nquads(quads_of(to_dataset(document, loader)), factory)[0]
+    return canonical_nquads(quads_of(dataset(document, loader)), factory)[0]
 
 
 @dataclass(frozen=True)
@@ -147,8 +146,9 @@ def canonicalize_and_group(
     """Canonical N-Quads of `document` and, per named group of pointers, which ones it selects."""
     expanded = expand(document, loader)
     skolemized = _skolemize(expanded, f"{SKOLEM_PREFIX}{uuid.uuid4().hex}_", [0])
-    quads = _deskolemized_quads(skolemized, loader)
-    skolemized_compact = compact(copy.deepcopy(skolemized), document.get("@context"), loader)
+    skolemized_compact = compact(skolemized, document.get("@context"), loader)
+    # the same statements as the expanded form (compaction round-trips), read by the fast route
+    quads = _deskolemized_quads(skolemized_compact, loader)
     lines, labels = canonical_nquads(quads, factory)
     groups = {}
     for name, pointers in group_pointers.items():
