@@ -25,6 +25,7 @@ from .keys.signer import Signer
 from .net.fetcher import Fetcher, memoized
 from .problems import Check
 from .proofs.data_integrity import add_proof, proofs_of
+from .status.check import StatusResolver
 from .verifier import (
     Pipeline,
     VerificationResult,
@@ -34,6 +35,7 @@ from .verifier import (
     _proof,
     _State,
     run_checks,
+    status_resolver,
     verify,
 )
 
@@ -208,6 +210,7 @@ def _enveloped(credential: Mapping[str, Any], state: _State) -> VerificationResu
         now=state.now,
         allow_inline_contexts=state.allow_inline_contexts,
         fetcher=state.fetcher,
+        status_lists=state.status,
     )
 
 
@@ -229,6 +232,7 @@ def _credentials(state: _State, check: Check) -> None:
                 now=state.now,
                 allow_inline_contexts=state.allow_inline_contexts,
                 fetcher=state.fetcher,
+                status_lists=state.status,
             )
             if "proof" not in credential:
                 reason = _self_asserted(result, credential, holder, state)
@@ -266,6 +270,7 @@ def verify_presentation(
     loader: DocumentLoader | None = None,
     now: datetime | None = None,
     allow_inline_contexts: bool = False,
+    status_lists: Mapping[str, Any] | StatusResolver | None = None,
     fetcher: Fetcher | None = None,
 ) -> PresentationResult:
     """Verify a presentation for the `challenge` and `domain` this verifier issued.
@@ -274,18 +279,22 @@ def verify_presentation(
     name this `domain` (pass None only if you do not bind presentations to a domain). Every
     credential inside is verified with `verify()`; a credential without a proof of its own
     is accepted only as self-asserted: issued by the holder who signed the presentation.
-    Nothing is fetched unless a `fetcher` is passed (for did:web keys). Never raises for
-    bad input.
+    Each credential's status is checked as `verify()` does, against `status_lists` (and
+    lists fetched with `fetcher`). Nothing is fetched unless a `fetcher` is passed (for
+    did:web keys and status lists). Never raises for bad input.
     """
+    loader = loader or default_loader()
+    fetcher = None if fetcher is None else memoized(fetcher)
     state = _Presentation(
         raw=presentation,
-        loader=loader or default_loader(),
+        loader=loader,
         now=now or datetime.now(UTC),
         purpose=AUTHENTICATION,
         issuer_binding=False,
         allow_inline_contexts=allow_inline_contexts,
         what="presentation",
-        fetcher=None if fetcher is None else memoized(fetcher),
+        fetcher=fetcher,
+        status=status_resolver(status_lists, fetcher, loader),
         challenge=challenge,
         domain=domain,
     )

@@ -10,6 +10,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from cryptography import x509
 
@@ -98,6 +99,22 @@ def _is_presentation(data: bytes) -> bool:
     return isinstance(document, dict) and "VerifiablePresentation" in types_of(document)
 
 
+def status_lists_from(args: argparse.Namespace) -> dict[str, Any] | None:
+    """--status-list [URL=]FILE: status list credentials, by URL (default: their id)."""
+    if not args.status_list:
+        return None
+    lists: dict[str, Any] = {}
+    for item in args.status_list:
+        url, sep, path = item.rpartition("=") if "=" in item else ("", "", item)
+        document = read_json(path, "status list")
+        if not sep:
+            url = document.get("id") if isinstance(document, dict) else None
+            if not isinstance(url, str):
+                raise InputError(f"status list {path} has no id: give it as URL={path}")
+        lists[url] = document
+    return lists
+
+
 def _anchors(paths: list[str]) -> list[x509.Certificate]:
     anchors: list[x509.Certificate] = []
     for path in paths:
@@ -128,6 +145,7 @@ def run(args: argparse.Namespace) -> int:
             domain=args.domain,
             loader=loader_from(args),
             fetcher=fetcher,
+            status_lists=status_lists_from(args),
         )
         return _report(args, result)
     components = [read_json(path, "component") for path in args.component]
@@ -145,6 +163,7 @@ def run(args: argparse.Namespace) -> int:
         learner=learner or None,
         trust_anchors=_anchors(args.trust_anchor),
         fetcher=fetcher,
+        status_lists=status_lists_from(args),
     )
     return _report(args, result)
 
@@ -206,4 +225,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "public addresses only, size and time limits)",
     )
     parser.add_argument("--ca-file", help="with --fetch: trust these CA certificates instead")
+    parser.add_argument(
+        "--status-list",
+        action="append",
+        default=[],
+        metavar="[URL=]FILE",
+        help="a status list credential to check the status against (repeatable)",
+    )
     parser.set_defaults(run=run)
