@@ -1,10 +1,13 @@
 """Verification as a pipeline of named checks; it never raises for bad input.
 
 Each check has a stable id (`parse`, `context`, `data-model`, `proof`, `issuer-key`,
-`validity`), and the result lists every check with its outcome and its problems as VC 2.0
+`status`, `validity`), and the result lists every check with its outcome and its problems as VC 2.0
 ProblemDetails. A JAdES envelope (a sealed Europass EDC) takes `jades-signature`,
 `jades-certificate` and `jades-signing-time` in place of `proof` and `issuer-key`.
 `verified` is true only when no check failed and the proof (or the seal's signature) passed.
+
+An enveloped credential (a compact JWS) also gets `envelope` right after `parse`: the JWS
+header, key and signature, and its claims against the credential inside.
 
 A stack (a credential that pins component credentials) also gets the checks `components`
 (each presented component: its own verification, digest, learner, trust) and `stack-rule`.
@@ -29,7 +32,9 @@ from .datamodel import (
     credential_problems,
     inline_contexts,
     parse_datetime_stamp,
+    types_of,
 )
+from .envelopes import jose
 from .envelopes.envelope import Envelope, is_jades, parse_envelope
 from .envelopes.seal_checks import (
     JADES_CHECK_IDS,
@@ -37,17 +42,27 @@ from .envelopes.seal_checks import (
     check_signature,
     check_signing_time,
 )
-from .errors import EdubadgeError, InputError, JsonLdError, ProofError, VerificationMethodError
+from .errors import (
+    EdubadgeError,
+    InputError,
+    InsecureEnvelopeError,
+    JsonLdError,
+    ProofError,
+    VerificationMethodError,
+)
 from .jsonld.loader import DocumentLoader, default_loader
+from .net.fetcher import Fetcher, memoized
 from .parsing import load_document, parse_json
 from .problems import Check, CheckResults
 from .proofs.data_integrity import ProofOutcome, proofs_of, verify_proofs
+from .status.check import StatusResolver, StatusResult, check_credential_status
 
 if TYPE_CHECKING:
     from .stacking.rules import ClauseOutcome
     from .stacking.verify import ComponentOutcome, StackReport
 
-CHECK_IDS = ("parse", "context", "data-model", "proof", "issuer-key", "validity")
+CHECK_IDS = ("parse", "context", "data-model", "proof", "issuer-key", "status", "validity")
+ENVELOPE_CHECK_IDS = ("envelope",)  # after `parse`, for an enveloped credential (a compact JWS)
 STACK_CHECK_IDS = ("components", "stack-rule")
 SEALED_CHECK_IDS = ("parse", *JADES_CHECK_IDS, "context", "data-model", "validity")
 SECURING_CHECKS = ("proof", "jades-signature")
@@ -62,6 +77,7 @@ class VerificationResult(CheckResults):
     document: dict[str, Any] | None = None
     components: list[ComponentOutcome] = field(default_factory=list)
     rule: list[ClauseOutcome] = field(default_factory=list)
+    statuses: list[StatusResult] = field(default_factory=list)
 
     @property
     def verified(self) -> bool:
@@ -84,6 +100,10 @@ class VerificationResult(CheckResults):
                 "type": self.document.get("type"),
                 "issuer": issuer.get("id") if isinstance(issuer, dict) else issuer,
             }
+        if self.statuses:
+            data["status"] = [
+                {k: v for k, v in vars(s).items() if v is not None} for s in self.statuses
+            ]
         if self.components:
             data["components"] = [c.to_dict() for c in self.components]
         if self.rule:
@@ -101,13 +121,19 @@ class _State:
     purpose: str
     issuer_binding: bool
     allow_inline_contexts: bool
+    what: str = "credential"  # or "presentation": parse, context and proof are shared
     components: Sequence[Any] | None = None
     trusted_issuers: Collection[str] | None = None
     learner: Mapping[str, str] | None = None
     trust_anchors: Sequence[x509.Certificate] = ()
+    fetcher: Fetcher | None = None
+    status: StatusResolver | None = None
     document: dict[str, Any] | None = None
-    envelope: Envelope | None = None
+    seal: Envelope | None = None
+    envelope: jose.Jws | None = None
+    envelope_outcome: jose.EnvelopeOutcome | None = None
     proof_outcomes: list[ProofOutcome] = field(default_factory=list)
+    statuses: list[StatusResult] = field(default_factory=list)
     stack: StackReport | None = None
 
 
@@ -116,18 +142,26 @@ def _parse(state: _State, check: Check) -> None:
     try:
         if isinstance(raw, os.PathLike):
             raw = Path(raw).read_bytes()
-        if isinstance(raw, (bytes, bytearray)) and (kind := image_kind(bytes(raw))):
-            raw = unbake(bytes(raw))
+        if isinstance(raw, bytearray):
+            raw = bytes(raw)
+        if isinstance(raw, bytes) and (kind := image_kind(raw)):
+            raw = unbake(raw)
             check.detail = f"unbaked from a {kind.upper()} image"
-        if not isinstance(raw, (str, bytes, bytearray, dict)):
+        if not isinstance(raw, (str, bytes, dict)):
             raise InputError(f"cannot verify a {type(raw).__name__}")
-        raw = load_document(raw, what="credential")
-    except (InputError, OSError) as error:
+        if isinstance(raw, (str, bytes)) and jose.looks_like_jws(raw):
+            state.envelope = jose.parse(raw)
+            raw = state.envelope.document
+            if state.envelope.legacy:
+                check.warnings.append("a VC 1.1 JWT (the credential in a vc claim); legacy")
+        else:
+            raw = load_document(raw, what=state.what)
+    except (InputError, ProofError, OSError) as error:
         message = error.message if isinstance(error, EdubadgeError) else str(error)
         check.fail("PARSING_ERROR", message)
         return
     if not isinstance(raw, dict):
-        check.fail("PARSING_ERROR", "a credential is a JSON object")
+        check.fail("PARSING_ERROR", f"a {state.what} is a JSON object")
         return
     if is_jades(raw):
         _open_envelope(state, check, raw)
@@ -146,8 +180,34 @@ def _open_envelope(state: _State, check: Check, raw: dict[str, Any]) -> None:
     if not isinstance(document, dict):
         check.fail("PARSING_ERROR", "the sealed payload is not a JSON object", "$.payload")
         return
-    state.envelope, state.document = envelope, document
+    state.seal, state.document = envelope, document
     check.detail = "a JAdES envelope; its payload is the credential"
+
+
+def _envelope(state: _State, check: Check) -> None:
+    jws = state.envelope
+    assert jws is not None and state.document is not None
+    presentation = jws.kind == "presentation"
+    owner = jose.claimed_controller(jws)
+    try:
+        outcome = jose.verify_jws(
+            jws,
+            loader=state.loader,
+            purpose="authentication" if presentation else state.purpose,
+            fetcher=state.fetcher,
+            controller=owner,
+        )
+    except InsecureEnvelopeError as error:
+        check.fail("CRYPTOGRAPHIC_SECURITY_ERROR", error.message)
+        return
+    except EdubadgeError as error:
+        check.fail("PROOF_VERIFICATION_ERROR", str(error))
+        return
+    state.envelope_outcome = outcome
+    for message, path in jose.claim_problems(jws):
+        check.fail("MALFORMED_VALUE_ERROR", message, path)
+    signer = outcome.verification_method or "the key in its jwk header"
+    check.detail = f"{jose.MEDIA_TYPES[jws.kind]}, {outcome.alg} by {signer}"
 
 
 def _context(state: _State, check: Check) -> None:
@@ -183,6 +243,14 @@ def _context(state: _State, check: Check) -> None:
 
 def _data_model(state: _State, check: Check) -> None:
     assert state.document is not None
+    if "VerifiablePresentation" in types_of(state.document):
+        check.fail(
+            "MALFORMED_VALUE_ERROR",
+            "this is a presentation, not a credential: verify it with verify_presentation(), "
+            "giving the challenge and domain you expect",
+            "$.type",
+        )
+        return
     for path, message in credential_problems(state.document):
         check.fail("MALFORMED_VALUE_ERROR", f"{path} {message}", path)
 
@@ -202,13 +270,25 @@ def _proof(state: _State, check: Check) -> None:
     except ProofError as error:
         check.fail("PROOF_VERIFICATION_ERROR", error.message, error.path)
         return
+    if not proofs and state.envelope is not None:
+        if state.envelope_outcome is None:
+            check.outcome = "skipped"
+            check.detail = "secured by a JWS that did not verify"
+        else:
+            check.detail = "secured by the JWS envelope (see envelope)"
+        return
     if not proofs:
-        check.fail("PROOF_VERIFICATION_ERROR", "the credential has no proof: it is not signed")
+        check.fail("PROOF_VERIFICATION_ERROR", f"the {state.what} has no proof: it is not signed")
         return
     state.proof_outcomes = verify_proofs(
-        state.document, loader=state.loader, purpose=state.purpose, now=state.now
+        state.document,
+        loader=state.loader,
+        purpose=state.purpose,
+        now=state.now,
+        fetcher=state.fetcher,
     )
     for outcome in state.proof_outcomes:
+        check.warnings.extend(outcome.warnings)
         if outcome.error is not None:
             failure = outcome.error
             check.fail(_problem_kind(failure), f"proof {outcome.index}: {failure}", failure.path)
@@ -223,21 +303,49 @@ def _issuer_key(state: _State, check: Check) -> None:
         check.outcome = "skipped"
         check.detail = "not asked (issuer_binding=False)"
         return
-    verified = [o for o in state.proof_outcomes if o.verified]
-    if not verified:
+    keys = [
+        (o.controller, f"proof {o.index}", f"$.proof[{o.index}].verificationMethod")
+        for o in state.proof_outcomes
+        if o.verified
+    ]
+    envelope = state.envelope_outcome
+    if envelope is None and not keys:
         check.outcome = "skipped"
         check.detail = "no proof verified"
         return
     issuer = state.document.get("issuer")
     issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
-    for outcome in verified:
-        if outcome.controller != issuer_id:
+    if envelope is not None and envelope.controller is None:
+        check.fail(
+            "ISSUER_KEY_MISMATCH",
+            f"the JWS key is not tied to the issuer {issuer_id!r}: {envelope.binding_problem}",
+            "$",
+        )
+    elif envelope is not None:
+        keys.append((envelope.controller, "the JWS", "$"))
+    for controller, what, path in keys:
+        if controller != issuer_id:
             check.fail(
                 "ISSUER_KEY_MISMATCH",
-                f"proof {outcome.index} was made with a key controlled by {outcome.controller!r}, "
+                f"{what} was made with a key controlled by {controller!r}, "
                 f"not by the issuer {issuer_id!r}",
-                f"$.proof[{outcome.index}].verificationMethod",
+                path,
             )
+
+
+def _status(state: _State, check: Check) -> None:
+    assert state.document is not None
+    check.outcome = "skipped"
+    if not state.document.get("credentialStatus"):
+        check.detail = "no credentialStatus"
+    elif not any(o.verified for o in state.proof_outcomes):
+        check.detail = "no proof verified"  # an unsigned document sends no one anywhere
+    elif state.status is None:
+        check.detail = "not asked: pass status_lists=... or a fetcher"
+        check.warnings.append("the credential has a status that was not checked")
+    else:
+        check.outcome = "passed"
+        state.statuses = check_credential_status(state.document, state.status, state.now, check)
 
 
 def _validity(state: _State, check: Check) -> None:
@@ -253,6 +361,12 @@ def _validity(state: _State, check: Check) -> None:
         check.fail("NOT_YET_VALID", f"valid only from {document[start_name]}", f"$.{start_name}")
     if end is not None and state.now > end:
         check.fail("EXPIRED", f"expired at {document[end_name]}", f"$.{end_name}")
+    if state.envelope is not None:
+        not_before, expires = jose.time_window(state.envelope)
+        if not_before is not None and state.now < not_before:
+            check.fail("NOT_YET_VALID", f"the JWT is valid only from {not_before}", "$.nbf")
+        if expires is not None and state.now >= expires:
+            check.fail("EXPIRED", f"the JWT expired at {expires}", "$.exp")
     if check.passed:
         check.detail = f"valid at {state.now.isoformat()}"
 
@@ -271,6 +385,8 @@ def _verify_component(state: _State) -> Callable[[Any, Sequence[Any] | None], Ve
             trusted_issuers=state.trusted_issuers,
             learner=state.learner,
             trust_anchors=state.trust_anchors,
+            fetcher=state.fetcher,
+            status_lists=state.status,
         )
 
     return verify_one
@@ -323,18 +439,18 @@ def _stack_rule(state: _State, check: Check) -> None:
 
 
 def _jades_signature(state: _State, check: Check) -> None:
-    assert state.envelope is not None
-    check_signature(state.envelope, check)
+    assert state.seal is not None
+    check_signature(state.seal, check)
 
 
 def _jades_certificate(state: _State, check: Check) -> None:
-    assert state.envelope is not None
-    check_certificate(state.envelope, check, state.trust_anchors, state.now)
+    assert state.seal is not None
+    check_certificate(state.seal, check, state.trust_anchors, state.now)
 
 
 def _jades_signing_time(state: _State, check: Check) -> None:
-    assert state.envelope is not None
-    check_signing_time(state.envelope, check, state.now)
+    assert state.seal is not None
+    check_signing_time(state.seal, check, state.now)
 
 
 Pipeline = tuple[tuple[str, Callable[[_State, Check], None]], ...]
@@ -343,10 +459,12 @@ _STACK_PIPELINE: Pipeline = (
     ("stack-rule", _stack_rule),
 )
 _PIPELINE: Pipeline = (
+    ("envelope", _envelope),
     ("context", _context),
     ("data-model", _data_model),
     ("proof", _proof),
     ("issuer-key", _issuer_key),
+    ("status", _status),
     ("validity", _validity),
 )
 _JADES_PIPELINE: Pipeline = (
@@ -357,6 +475,19 @@ _JADES_PIPELINE: Pipeline = (
     ("data-model", _data_model),
     ("validity", _validity),
 )
+
+
+def status_resolver(
+    status_lists: Mapping[str, Any] | StatusResolver | None,
+    fetcher: Fetcher | None,
+    loader: DocumentLoader,
+) -> StatusResolver | None:
+    """What the `status` check reads lists from (None: nothing given, the check is skipped)."""
+    if isinstance(status_lists, StatusResolver):
+        return status_lists
+    if status_lists is not None or fetcher is not None:
+        return StatusResolver(status_lists, fetcher=fetcher, loader=loader)
+    return None
 
 
 def verify(
@@ -371,8 +502,11 @@ def verify(
     learner: Mapping[str, str] | None = None,
     allow_inline_contexts: bool = False,
     trust_anchors: Sequence[x509.Certificate] = (),
+    status_lists: Mapping[str, Any] | StatusResolver | None = None,
+    fetcher: Fetcher | None = None,
 ) -> VerificationResult:
-    """Verify a credential (a dict, JSON text or bytes, or a file path) and report every check.
+    """Verify a credential (a dict, JSON text or bytes, a compact JWS, a JAdES envelope, a
+    baked PNG or SVG, or a file path) and report every check.
 
     `issuer_binding` requires each proof's key to be controlled by the credential's issuer;
     turn it off only to check a proof alone (as the W3C cryptosuite vectors do). Contexts
@@ -381,16 +515,26 @@ def verify(
     showing it. A JAdES envelope is verified as a seal, trusted only when its certificate
     chains to one of `trust_anchors`.
 
+    Nothing is fetched unless a `fetcher` is passed (e.g. `edubadge.net.HttpsFetcher()` for
+    did:web and https controller documents).
+
     For a stack, `components` are the component credentials (each as `credential` may be
     given, or a `VerifiablePresentation` holding them): each is verified with these same
     options, matched to its pinned digest and bound to the stack's learner, and then the
     stack's rule is checked (`result.components`, `result.rule`). `trusted_issuers` limits
     the issuers components may come from; `learner` gives plain identities
     (`{"emailAddress": ...}`) to compare identity hashes made with different salts.
+
+    The credential's status is checked against `status_lists` (status list credentials by
+    URL, or a `StatusResolver` whose cache outlives this call) and, only when given one,
+    lists fetched with `fetcher`; without either the `status` check is skipped.
     """
+    loader = loader or default_loader()
+    fetcher = None if fetcher is None else memoized(fetcher)
+    resolver = status_resolver(status_lists, fetcher, loader)
     state = _State(
         raw=credential,
-        loader=loader or default_loader(),
+        loader=loader,
         now=now or datetime.now(UTC),
         purpose=purpose,
         issuer_binding=issuer_binding,
@@ -399,21 +543,12 @@ def verify(
         learner=learner,
         allow_inline_contexts=allow_inline_contexts,
         trust_anchors=tuple(trust_anchors),
+        fetcher=fetcher,
+        status=resolver,
     )
     checks = [Check("parse")]
     _parse(state, checks[0])
-    pipeline = _JADES_PIPELINE if state.envelope is not None else _PIPELINE
-    for check_id, run in pipeline:
-        check = Check(check_id)
-        checks.append(check)
-        if state.document is None:
-            check.outcome = "skipped"
-            check.detail = "the input could not be parsed"
-            continue
-        try:
-            run(state, check)
-        except EdubadgeError as error:  # a check's own guard: report, never raise
-            check.fail("MALFORMED_VALUE_ERROR", str(error))
+    checks += run_checks(state, _JADES_PIPELINE if state.seal is not None else _PIPELINE)
     if state.document is not None and (components is not None or _is_stack(state.document)):
         for check_id, run in _STACK_PIPELINE:
             check = Check(check_id)
@@ -428,7 +563,31 @@ def verify(
         state.document,
         components=stack.components if stack else [],
         rule=stack.clauses if stack else [],
+        statuses=state.statuses,
     )
+
+
+def run_checks(state: _State, pipeline: Pipeline) -> list[Check]:
+    """Run the checks of a pipeline after `parse` (skipped when parsing found no document).
+
+    The presentation verifier (`presentations.py`) runs its own pipeline through this, with
+    the shared `_parse`, `_context`, `_envelope` and `_proof`.
+    """
+    checks = []
+    for check_id, run in pipeline:
+        if check_id == "envelope" and state.envelope is None:
+            continue  # only an enveloped credential has this check
+        check = Check(check_id)
+        checks.append(check)
+        if state.document is None:
+            check.outcome = "skipped"
+            check.detail = "the input could not be parsed"
+            continue
+        try:
+            run(state, check)
+        except EdubadgeError as error:  # a check's own guard: report, never raise
+            check.fail("MALFORMED_VALUE_ERROR", str(error))
+    return checks
 
 
 def _is_stack(document: dict[str, Any]) -> bool:

@@ -11,7 +11,7 @@ from typing import Any
 from ..errors import InputError
 from ..issuer import Issuer
 from ..jsonld.loader import DocumentLoader
-from ..keys import KeyPair
+from ..keys import Signer
 from ..model import Organisation
 from ..parsing import parse_json
 
@@ -84,9 +84,9 @@ def _loader(contexts: Sequence[str], controllers: Sequence[str]) -> DocumentLoad
     return DocumentLoader(extra)
 
 
-def issuer_from(request: Any, path: str, key: KeyPair, suite: str) -> Issuer:
+def issuer_from(request: Any, path: str, key: Signer, suite: str) -> Issuer:
     """The `Issuer` of a description's `issuer` section (removed from `request`); its id
-    defaults to the key's controller."""
+    defaults to the controller of the signer's key (a key pair or an HSM key)."""
     if not isinstance(request, dict):
         raise InputError(f"{path}: a micro-credential description is a JSON object")
     issuer_data = request.pop("issuer", None)
@@ -95,5 +95,5 @@ def issuer_from(request: Any, path: str, key: KeyPair, suite: str) -> Issuer:
             f"{path}: no 'issuer' object",
             hint='add "issuer": {"name": ..., "country": ...} (id: the key\'s controller)',
         )
-    issuer_data.setdefault("id", key.controller)
+    issuer_data.setdefault("id", key.id.split("#", 1)[0])
     return Issuer(Organisation.model_validate(issuer_data), key, suite=suite)

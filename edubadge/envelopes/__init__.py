@@ -1,4 +1,4 @@
-"""Envelopes that secure a whole document from outside: JAdES seals for Europass EDC."""
+"""Envelopes that secure a whole document from outside: JAdES seals (EDC), compact JWS."""
 
 from .jades import (
     ALGORITHMS,
