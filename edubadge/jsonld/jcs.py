@@ -69,8 +69,10 @@ class _Numbers:
                 return value
             raise _NeedsFullJcs
         if kind is float:
-            if value.is_integer() and abs(value) <= _MAX_SAFE_INTEGER:
-                return int(value)
+            if value.is_integer():
+                if abs(value) <= _MAX_SAFE_INTEGER:
+                    return int(value)
+                raise _NeedsFullJcs  # json.dumps writes 2**53 as 9007199254740992.0
             if 1e-4 <= abs(value) < 1e16:  # repr() and ECMAScript agree here
                 self.floats = True
                 return value

@@ -114,7 +114,9 @@ class Cryptosuite(ABC):
         The document goes first: safe mode over it (`canonicalize_document`), then the config.
         """
         name = self.hash_for(key_algorithm)
-        document_hash = self.hash(self.canonicalize_document(document, loader, hash_name=name), name)
+        document_hash = self.hash(
+            self.canonicalize_document(document, loader, hash_name=name), name
+        )
         config = self.canonicalize(proof_config, loader, hash_name=name)
         return self.hash(config, name) + document_hash
 
