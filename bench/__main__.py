@@ -34,6 +34,7 @@ from pyld import jsonld
 import edubadge
 from edubadge import keys
 from edubadge.batch import DirectoryStore
+from edubadge.batch.store import write_atomic_many
 from edubadge.demo.data import LEARNERS, UNIVERSITY, course_record
 from edubadge.errors import ResourceLimitError
 from edubadge.issuer import Issuer
@@ -354,6 +355,34 @@ def batch(count: int, mode: str, key_file: Path, out: Path) -> dict[str, Any]:
     }
 
 
+def _spin(iterations: int) -> int:
+    """Pure CPU work in the interpreter (no I/O, little memory)."""
+    total = 0
+    for i in range(iterations):
+        total += i % 7
+    return total
+
+
+def machine_rate(workers: int, tasks_per_worker: int = 4, iterations: int = 2_000_000) -> float:
+    """Tasks of `_spin` per second on a pool of `workers` processes: what the machine gives."""
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        list(pool.map(_spin, [1000] * workers))  # the workers are up
+        start = time.perf_counter()
+        list(pool.map(_spin, [iterations] * (tasks_per_worker * workers)))
+        return tasks_per_worker * workers / (time.perf_counter() - start)
+
+
+def store_commit(folder: Path, files: int = 64, size: int = 2500) -> dict[str, float]:
+    """Wall and CPU milliseconds of one crash-safe group commit of `files` files."""
+    target = folder / "commit"
+    target.mkdir()
+    cpu, start = time.process_time(), time.perf_counter()
+    write_atomic_many([(target / f"{i}.json", b"x" * size) for i in range(files)])
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+    shutil.rmtree(target)
+    return {"files": files, "wall_ms": wall * 1e3, "cpu_ms_this_process": cpu * 1e3}
+
+
 def batches(count: int, rounds: int, modes: list[str]) -> dict[str, Any]:
     """Interleaved batch runs per mode; medians, and the 2-vs-1 worker ratio two ways.
 
@@ -365,7 +394,12 @@ def batches(count: int, rounds: int, modes: list[str]) -> dict[str, Any]:
         key_file = Path(folder) / "issuer.key"
         keys.save_key(keys.generate(), key_file)
         runs: dict[str, list[dict[str, Any]]] = {mode: [] for mode in modes}
+        machine: dict[int, list[float]] = {1: [], 2: []}
+        commits = []
         for r in range(rounds):
+            for workers in (1, 2):
+                machine[workers].append(machine_rate(workers))
+            commits.append(store_commit(Path(folder)))
             for mode in modes:
                 out = Path(folder) / f"out-{mode}-{r}"
                 runs[mode].append(batch(count, mode, key_file, out))
@@ -375,8 +409,18 @@ def batches(count: int, rounds: int, modes: list[str]) -> dict[str, Any]:
             m: statistics.median(x["ideal_per_second_on_2_idle_cores"] for x in v)
             for m, v in runs.items()
         }
+        scaling = [two / one for one, two in zip(machine[1], machine[2], strict=True)]
         result: dict[str, Any] = {
             "runs": runs,
+            "machine: pure-CPU work, 2 processes vs 1 (median of rounds)": statistics.median(
+                scaling
+            ),
+            "store group commit of 64 files, median wall ms": statistics.median(
+                c["wall_ms"] for c in commits
+            ),
+            "store group commit of 64 files, median CPU ms": statistics.median(
+                c["cpu_ms_this_process"] for c in commits
+            ),
             "per_second_median": median,
             "ideal_per_second_on_2_idle_cores_median": ideal,
             "peak_rss_mb_all_processes": max(
