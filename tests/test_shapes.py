@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from edubadge import keys
 from edubadge.errors import UnsafeTermError
 from edubadge.formats import ob3
-from edubadge.jsonld import DocumentLoader, check, jcs, jcs_checked, route_counts
+from edubadge.jsonld import DocumentLoader, check, jcs, jcs_checked, route_counts, shapes
 from edubadge.model import Organisation
 
 from .strategies import microcredentials
@@ -179,3 +179,17 @@ def test_a_non_finite_number_in_a_remembered_shape_takes_the_pyld_route() -> Non
     document = _credential()
     document["credentialSubject"]["creditsEarned"] = math.nan
     assert _outcome(check, document, loader) == _outcome(check, document, loader, route="pyld")
+
+
+def test_a_document_too_large_for_a_shape_is_walked_each_time() -> None:
+    loader = DocumentLoader()
+    document = _credential()
+    alignment = document["credentialSubject"]["achievement"]["alignment"]
+    alignment[:] = [
+        {"type": ["Alignment"], "targetUrl": f"https://example.org/{i}"}
+        for i in range(shapes.MAX_SHAPE_SIZE)
+    ]
+    _remember(document, loader)
+    before = _fast_shapes()
+    assert jcs_checked(document, loader) == rfc8785.dumps(document)
+    assert _fast_shapes() == before

@@ -334,6 +334,9 @@ class _Walk:
                 active = active.child(self, scoped, id(scoped), propagate=True, override=True)
         if "@context" in element:
             active = active.embedded(self, element["@context"])
+            context = element["@context"]
+            if not isinstance(context, str | list) or not all(isinstance(c, str) for c in context):
+                self.size += len(json.dumps(context)) // 32  # remembered whole: count its size
         type_scoped = active
         type_keys = [k for k in element if active.term(k).iri == _KEYWORD_TYPE]
         if len(type_keys) > 1:
@@ -359,6 +362,7 @@ class _Walk:
         subject: str | None = None
         properties = []
         plans: list[tuple[str, shapes.Plan]] = []
+        self.size += len(element)
         for key, value in element.items():
             if key == "@context":
                 continue
@@ -387,6 +391,7 @@ class _Walk:
             types = [value] if isinstance(value, str) else value
             if any(not isinstance(t, str) for t in types) or has_duplicates(types):
                 raise NotCompiled("@type value")
+            self.size += len(types)
             for t in types:
                 iri = type_scoped.type_iri(t)
                 if iri is None:

@@ -23,9 +23,11 @@ from typing import Any
 
 from .safe import has_duplicates
 
-_MAX_SHAPES_PER_KEYS = 8  # shapes kept per tuple of top-level keys
-_MAX_KEY_TUPLES = 64
-MAX_SHAPE_SIZE = 4096  # values in a document whose shape is remembered (bounded memory)
+# Bounded memory, whatever the input: at most 16 x 4 shapes per loader, each of at most
+# MAX_SHAPE_SIZE keys and values (a compiled shape takes about 0.4 KB per value).
+_MAX_SHAPES_PER_KEYS = 4  # shapes kept per tuple of top-level keys
+_MAX_KEY_TUPLES = 16
+MAX_SHAPE_SIZE = 512
 
 Path = tuple[str | int, ...]
 

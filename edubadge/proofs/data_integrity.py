@@ -102,6 +102,8 @@ def _copy(value: Any) -> Any:
     orjson copies at C speed; the copy is kept only when it equals the original, which
     rules out what orjson would change (NaN and infinities become null, tuples lists).
     """
+    if type(value) is list and all(type(item) is str for item in value):
+        return list(value)  # a @context: shorter than a round trip
     try:
         copied = orjson.loads(orjson.dumps(value))
     except TypeError:  # integers past 64 bits, lone surrogates, other Python values
