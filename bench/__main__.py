@@ -337,11 +337,11 @@ def ideal_rate(main: float, workers: float, count: int, processes: int, cores: i
     return min(bounds)
 
 
-def batch(count: int, mode: str, key_file: Path, out: Path) -> dict[str, Any]:
+def batch(count: int, mode: str, key_file: Path, out: Path, store: bool = True) -> dict[str, Any]:
     """One batch run: `mode` is "in-process" (no executor) or a number of pool workers."""
     key = keys.load_key(key_file)
     issuer, _ = credential(key)
-    store = DirectoryStore(out)
+    keep = DirectoryStore(out) if store else None
     pool = None if mode == "in-process" else ProcessPoolExecutor(max_workers=int(mode))
     issued = failed = 0
     cpu = _cpu_seconds()
@@ -349,7 +349,7 @@ def batch(count: int, mode: str, key_file: Path, out: Path) -> dict[str, Any]:
     with Memory() as memory:
         start = time.perf_counter()
         for outcome in issuer.issue_many(
-            records(count), pool, key_file=key_file if pool else None, store=store
+            records(count), pool, key_file=key_file if pool else None, store=keep
         ):
             issued += outcome.status == "issued"
             failed += outcome.status == "failed"
@@ -402,7 +402,7 @@ def store_commit(folder: Path, files: int = 64, size: int = 2500) -> dict[str, f
     return {"files": files, "wall_ms": wall * 1e3, "cpu_ms_this_process": cpu * 1e3}
 
 
-def batches(count: int, rounds: int, modes: list[str]) -> dict[str, Any]:
+def batches(count: int, rounds: int, modes: list[str], store: bool = True) -> dict[str, Any]:
     """Interleaved batch runs per mode; medians, and the 2-vs-1 worker ratio two ways.
 
     On a machine shared with other work, wall-clock ratios say how much of two cores the
@@ -421,8 +421,8 @@ def batches(count: int, rounds: int, modes: list[str]) -> dict[str, Any]:
             commits.append(store_commit(Path(folder)))
             for mode in modes:
                 out = Path(folder) / f"out-{mode}-{r}"
-                runs[mode].append(batch(count, mode, key_file, out))
-                shutil.rmtree(out)
+                runs[mode].append(batch(count, mode, key_file, out, store))
+                shutil.rmtree(out, ignore_errors=True)
         median = {m: statistics.median(x["per_second"] for x in v) for m, v in runs.items()}
         ideal = {
             m: statistics.median(x["ideal_per_second_on_2_idle_cores"] for x in v)
@@ -472,6 +472,9 @@ def main() -> None:
     parser.add_argument(
         "--only", choices=("signing", "batch"), help="run one section (with the poison graph)"
     )
+    parser.add_argument(
+        "--no-store", action="store_true", help="batch runs keep nothing (no durable writes)"
+    )
     parser.add_argument("--out", default="bench-results.json")
     args = parser.parse_args()
     results: dict[str, Any] = {
@@ -488,7 +491,7 @@ def main() -> None:
         results["status_checks"] = status_checks(args.rounds, args.seconds)
     if args.batch and args.only != "signing":
         modes = args.batch_modes.split(",")
-        results["batch"] = batches(args.batch, args.batch_rounds, modes)
+        results["batch"] = batches(args.batch, args.batch_rounds, modes, not args.no_store)
     results["machine"]["load_average_at_end"] = os.getloadavg()
     Path(args.out).write_text(json.dumps(results, indent=2) + "\n", "utf-8")
     report(results)

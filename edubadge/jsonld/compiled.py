@@ -152,22 +152,16 @@ class _Active:
             iri = _PROCESSOR._expand_iri(self.ctx, value, vocab=vocab, base=RELATIVE_BASE)
             absolute = isinstance(iri, str) and (iri.startswith("_:") or _absolute(iri))
             found = iri if absolute else None
-        if len(self.references) >= _MAX_REFERENCES:
-            self.references.clear()
-        self.references[key] = found
+        _keep(self.references, key, found)
         return found
 
     def plain_prefix(self, prefix: str) -> bool:
         """True when `prefix:` does not expand through a prefix term (nor is a blank node)."""
-        try:
-            return self.prefixes[prefix]
-        except KeyError:
-            pass
-        mapping = self.ctx["mappings"].get(prefix)
-        plain = prefix != "_" and not (mapping and mapping.get("_prefix"))
-        if len(self.prefixes) >= _MAX_REFERENCES:
-            self.prefixes.clear()
-        self.prefixes[prefix] = plain
+        plain = self.prefixes.get(prefix)
+        if plain is None:
+            mapping = self.ctx["mappings"].get(prefix)
+            plain = prefix != "_" and not (mapping and mapping.get("_prefix"))
+            _keep(self.prefixes, prefix, plain)
         return plain
 
     def scoped_for_type(self, value: str) -> Any:
@@ -219,6 +213,13 @@ class _Active:
         else:
             key = json.dumps(local, sort_keys=True)
         return self.child(walk, local, ("embedded", key), propagate=True, override=False)
+
+
+def _keep(cache: dict[Any, Any], key: Any, value: Any) -> None:
+    """Cache a value, emptying the cache when it is full (bounded for hostile input)."""
+    if len(cache) >= _MAX_REFERENCES:
+        cache.clear()
+    cache[key] = value
 
 
 _PROCESSOR = jsonld.JsonLdProcessor()
