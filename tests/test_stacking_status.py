@@ -1,0 +1,156 @@
+"""Revocation in stacking, with real status lists from a real SQLite store: the builder reads
+each component's status at award time, and a component revoked afterwards fails the stack
+with the reason `status`."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+import edubadge
+from edubadge.demo.checking import verdict
+from edubadge.errors import EdubadgeError, StackingError
+from edubadge.net.fetcher import Fetched
+from edubadge.stacking import stack, unbundle
+from edubadge.status.check import StatusResolver
+
+from .stacking_world import ACHIEVEMENT, CERTIFICATE, NOW, description, world
+
+RULE = {"allOf": [ACHIEVEMENT + "m1", ACHIEVEMENT + "m2"], "minimumCredits": 13}
+
+
+def components() -> list[dict[str, Any]]:
+    pool = world().pool
+    return [pool["m1"], pool["m2-revoked"], pool["m3"]]
+
+
+def build(name: str, parts: list[dict[str, Any]], **options: Any) -> dict[str, Any]:
+    w = world()
+    record = description("Certificate", CERTIFICATE, None, id=f"urn:example:status:{name}")
+    options.setdefault("trusted_issuers", w.trusted)
+    return stack(parts, record, RULE, w.uni, now=NOW, **options)
+
+
+def reasons(result: edubadge.VerificationResult) -> dict[str | None, list[str]]:
+    return {c.id: c.reasons for c in result.components if c.reasons}
+
+
+def test_the_twin_is_really_revoked_in_the_store() -> None:
+    w = world()
+    assert w.uni.status is not None
+    (entry,) = w.uni.status.show(w.pool["m2-revoked"])
+    assert entry.values == {"revocation": 1}
+    assert [(a.actor, a.reason) for a in entry.audit] == [("registrar", "exam annulled")]
+    assert w.uni.status.show(w.pool["m2"])[0].values == {"revocation": 0}
+    for lists, expected in ((w.lists_before, "verified"), (w.lists_after, "revoked")):
+        assert verdict(edubadge.verify(w.pool["m2-revoked"], status_lists=lists)) == expected
+
+
+def test_a_component_revoked_after_the_award_fails_the_stack_with_reason_status() -> None:
+    w = world()
+    stacked = build("revoked-later", components(), status_lists=w.lists_before)
+    before = edubadge.verify(stacked, components=components(), status_lists=w.lists_before)
+    assert before.verified, before.to_dict()
+    statuses = [o.result.statuses[0].describe() for o in before.components if o.result]
+    assert all(s.startswith("revocation: not revoked") for s in statuses)
+
+    after = edubadge.verify(stacked, components=components(), status_lists=w.lists_after)
+    assert not after.verified
+    revoked = w.pool["m2-revoked"]["id"]
+    assert reasons(after) == {revoked: ["status"]}
+    outcome = after.components[1]
+    assert "the credential is revoked" in outcome.failures["status"]
+    assert outcome.result is not None and outcome.result.statuses[0].revoked
+    assert [p.kind for p in outcome.result.check("status").problems] == ["REVOKED"]
+    (problem,) = after.check("components").problems
+    assert problem.kind == "COMPONENT_INVALID" and problem.path == "$.relatedResource[1]"
+    assert problem.detail.startswith(f"component {revoked}: status: the credential is revoked")
+    assert [c.name for c in after.rule if not c.passed] == ["allOf", "minimumCredits"]
+    assert verdict(after) == "invalid"  # the stack itself is not revoked: its component is
+
+
+def test_the_builder_refuses_a_revoked_component() -> None:
+    with pytest.raises(StackingError) as refused:
+        build("refused", components(), status_lists=world().lists_after)
+    revoked = world().pool["m2-revoked"]["id"]
+    (why,) = [why for what, why in refused.value.reasons if revoked in what]
+    assert why.startswith("status: the credential is revoked")
+
+
+def test_the_builder_refuses_a_component_whose_status_it_cannot_read() -> None:
+    with pytest.raises(StackingError) as refused:
+        build("unchecked", components())
+    named = dict(refused.value.reasons)
+    for component in components():
+        assert named[f"component {component['id']}"].startswith("status: not checked at award time")
+    # components without a status have nothing to read: no lists needed
+    w = world()
+    plain = [w.module(f"{m}-no-status", issuer="outsider") for m in ("m1", "m2", "m5")]
+    assert all("credentialStatus" not in c for c in plain)
+    assert build("no-status", plain, trusted_issuers={w.outsider.profile.id})["relatedResource"]
+
+
+class ListServer:
+    """A fetcher serving published lists (and counting what it was asked)."""
+
+    def __init__(self, lists: dict[str, Any]) -> None:
+        self.lists = lists
+        self.asked: list[str] = []
+
+    def fetch(self, url: str, *, accept: tuple[str, ...]) -> Fetched:
+        self.asked.append(url)
+        if url not in self.lists:
+            raise EdubadgeError(f"404 {url}")
+        return Fetched(url, "application/vc", json.dumps(self.lists[url]).encode())
+
+
+def test_the_builder_reads_status_through_a_fetcher_or_a_resolver() -> None:
+    w = world()
+    server = ListServer(w.lists_before)
+    build("fetched", components(), fetcher=server)
+    lists = {e["statusListCredential"] for c in components() for e in [c["credentialStatus"]]}
+    assert set(server.asked) == lists  # each list fetched once
+    resolver = StatusResolver(w.lists_after)
+    with pytest.raises(StackingError, match="revoked"):
+        build("resolved", components(), status_lists=resolver)
+
+
+def test_the_stack_and_unbundled_modules_carry_their_issuers_status() -> None:
+    w = world()
+    parts = [w.pool["m1"], w.pool["m2"], w.pool["m3"]]
+    stacked = build("own-status", parts, status_lists=w.lists_before)
+    entry = stacked["credentialStatus"]
+    assert entry["statusListCredential"].startswith("https://uni.example/status/")
+    record = description("Module", ACHIEVEMENT + "m8", 5, learner=w.learner)
+    (module,) = unbundle([record], w.uni, part_of=CERTIFICATE)
+    assert module["credentialStatus"]["statusPurpose"] == "revocation"
+    assert w.uni.status is not None
+    w.uni.status.revoke(stacked, actor="registrar", reason="awarded in error")
+    lists = w.publish("stack-revoked")
+    result = edubadge.verify(stacked, components=parts, status_lists=lists)
+    assert [p.kind for p in result.check("status").problems] == ["REVOKED"]
+    assert result.check("components").passed  # its components are fine; the stack is not
+    assert verdict(result) == "revoked"
+
+
+def test_a_revoked_component_below_a_nested_stack_fails_the_outer_stack() -> None:
+    w = world()
+    inner = build("inner", components(), status_lists=w.lists_before)
+    outer_record = description("Diploma", ACHIEVEMENT + "diploma", None, id="urn:example:status:o")
+    outer = stack(
+        [inner, *components()],
+        outer_record,
+        {"allOf": [CERTIFICATE]},
+        w.uni,
+        trusted_issuers=w.trusted,
+        status_lists=w.lists_before,
+        now=NOW,
+    )
+    everything = [inner, *components()]
+    assert edubadge.verify(outer, components=everything, status_lists=w.lists_before).verified
+    result = edubadge.verify(outer, components=everything, status_lists=w.lists_after)
+    assert reasons(result) == {inner["id"]: ["components", "stack-rule"]}
+    nested = result.components[0].result
+    assert nested is not None and reasons(nested) == {w.pool["m2-revoked"]["id"]: ["status"]}
