@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import copy
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 import edubadge
+from edubadge.cli import main
 from edubadge.errors import StackingError
 from edubadge.stacking import stack
 from edubadge.stacking.verify import UNSIGNED_CONTAINER
@@ -174,3 +176,21 @@ def test_the_builder_checks_a_signed_presentation_too() -> None:
     tampered["holder"] = w.other_learner["id"]
     with pytest.raises(StackingError, match="presentation:"):
         stack([tampered], record, RULE, w.uni, now=NOW, **options)
+
+
+def test_cli_verify_checks_a_component_presentation_against_the_challenge(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stacked, vp = tmp_path / "stack.json", tmp_path / "vp.json"
+    stacked.write_text(json.dumps(certificate()))
+    vp.write_text(json.dumps(signed_by_learner()))
+    lists = [f"--status-list={p}" for p in sorted((world().folder or tmp_path).glob("after/*.json"))]
+    args = ["verify", str(stacked), f"--component={vp}", *lists]
+    capsys.readouterr()
+    assert main([*args, "--challenge", CHALLENGE, "--domain", DOMAIN]) == 0
+    learner = world().learner["id"]
+    assert f"in a signed presentation: signed by its holder {learner}" in capsys.readouterr().out
+    assert main([*args, "--challenge", "stale", "--domain", DOMAIN]) == 1
+    assert "- presentation: " in capsys.readouterr().out
+    assert main(args) == 0  # no challenge given: the holder's proof alone, with a warning
+    assert "no challenge" in capsys.readouterr().out

@@ -5,11 +5,13 @@ with the reason `status`."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 import edubadge
+from edubadge.cli import main
 from edubadge.demo.checking import verdict
 from edubadge.errors import EdubadgeError, StackingError
 from edubadge.net.fetcher import Fetched
@@ -154,3 +156,42 @@ def test_a_revoked_component_below_a_nested_stack_fails_the_outer_stack() -> Non
     assert reasons(result) == {inner["id"]: ["components", "stack-rule"]}
     nested = result.components[0].result
     assert nested is not None and reasons(nested) == {w.pool["m2-revoked"]["id"]: ["status"]}
+
+
+def test_cli_stack_reads_status_lists_and_verify_names_the_revoked_component(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    w = world()
+    assert main(["keygen", "--out", str(tmp_path / "k.key")]) == 0
+    files = []
+    for n, component in enumerate(components()):
+        files.append(tmp_path / f"c{n}.json")
+        files[-1].write_text(json.dumps(component))
+    rule = tmp_path / "rule.json"
+    rule.write_text(json.dumps(RULE))
+    achievement = tmp_path / "achievement.json"
+    request = description("Certificate", CERTIFICATE, None, id="urn:example:status:cli")
+    request["issued"] = "2026-03-01T00:00:00Z"
+    achievement.write_text(
+        json.dumps({"issuer": {"name": "University", "country": "BE"}, **request})
+    )
+    before = [f"--status-list={p}" for p in sorted((w.folder or tmp_path).glob("before/*.json"))]
+    after = [f"--status-list={p}" for p in sorted((w.folder or tmp_path).glob("after/*.json"))]
+    assert before and after
+    out = tmp_path / "stack.json"
+    args = ["stack", *map(str, files), "--achievement", str(achievement), "--rule", str(rule)]
+    args += ["--key", str(tmp_path / "k.key"), "--out", str(out)]
+    args += [f"--trust={i}" for i in sorted(w.trusted)]
+    capsys.readouterr()
+    assert main(args) == 2
+    assert "status: not checked at award time" in capsys.readouterr().err
+    assert main([*args, *after]) == 2
+    assert "status: the credential is revoked" in capsys.readouterr().err
+    assert main([*args, *before]) == 0
+    verify = ["verify", str(out), *(f"--component={f}" for f in files)]
+    assert main([*verify, *before]) == 0
+    capsys.readouterr()
+    assert main([*verify, *after]) == 1
+    text = capsys.readouterr().out
+    revoked = w.pool["m2-revoked"]["id"]
+    assert f"FAILED  {revoked}" in text and "- status: the credential is revoked" in text

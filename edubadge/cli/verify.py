@@ -82,6 +82,8 @@ def describe(result: VerificationResult) -> str:
             who = component.issuer_name or component.issuer
             issuer = f" from {who}" if who else ""
             lines.append(f"  {mark} {component.id or component.where}  {label}{issuer}".rstrip())
+            if component.presentation:
+                lines.append(f"          in {component.presentation}")
             lines += [f"          - {r}: {d}" for r, d in component.failures.items()]
     if result.rule:
         lines.append("rule:")
