@@ -109,7 +109,8 @@ class _Presentation(_State):
     credential_results: list[VerificationResult] = field(default_factory=list)
 
 
-def _holder_id(document: Mapping[str, Any]) -> str | None:
+def holder_id(document: Mapping[str, Any]) -> str | None:
+    """The presentation's holder (a URL, or an object with an id), or None."""
     holder = document.get("holder")
     value = holder.get("id") if isinstance(holder, dict) else holder
     return value if isinstance(value, str) else None
@@ -123,7 +124,7 @@ def _data_model(state: _State, check: Check) -> None:
 
 def _holder(state: _State, check: Check) -> None:
     assert state.document is not None
-    holder = _holder_id(state.document)
+    holder = holder_id(state.document)
     verified = [o for o in state.proof_outcomes if o.verified]
     if holder is None:
         check.outcome = "skipped"
@@ -226,7 +227,7 @@ def _enveloped(credential: Mapping[str, Any], state: _State) -> VerificationResu
 
 def _credentials(state: _State, check: Check) -> None:
     assert isinstance(state, _Presentation) and state.document is not None
-    holder = _holder_id(state.document)
+    holder = holder_id(state.document)
     items = as_list(state.document.get("verifiableCredential"))
     for index, credential in enumerate(items):
         where = f"$.verifiableCredential[{index}]"

@@ -48,6 +48,7 @@ from .errors import (
     InsecureEnvelopeError,
     JsonLdError,
     ProofError,
+    UnknownSuiteError,
     VerificationMethodError,
 )
 from .jsonld.loader import DocumentLoader, default_loader
@@ -419,7 +420,10 @@ def selectively_disclosed(state: _State) -> bool:
     from .proofs.registry import get_suite
 
     suites = {o.cryptosuite for o in state.proof_outcomes if o.verified and o.cryptosuite}
-    return any(get_suite(name).derivable for name in suites)
+    try:
+        return any(get_suite(name).derivable for name in suites)
+    except UnknownSuiteError:  # a verified proof names a known suite; be safe all the same
+        return False
 
 
 def _components(state: _State, check: Check) -> None:

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from ..datamodel import parse_datetime_stamp, types_of
 from ..errors import InputError, InvalidFieldsError
 from ..parsing import load_document
+from ..presentations import holder_id
 from .components import (
     PRESENTATION_TYPE,
     Facts,
@@ -169,9 +170,7 @@ def _container(
     if check is None:
         return _Container(refused="no verifier for the presentation's proof was given")
     result = check(value)
-    holder = (result.document or {}).get("holder")
-    holder = holder.get("id") if isinstance(holder, Mapping) else holder
-    holder = holder if isinstance(holder, str) else None
+    holder = holder_id(result.document or {})
     warnings += [f"{where}: {w}" for w in result.warnings]
     if not result.verified:
         detail = result.problems[0].detail if result.problems else "its proof did not verify"
