@@ -22,6 +22,7 @@ from edubadge.issuer import Issuer
 from edubadge.jsonld import expand
 from edubadge.model import Organisation
 from edubadge.stacking import disclose, stack
+from edubadge.status.lists import StatusLists
 
 from .stacking_world import ACHIEVEMENT, CERTIFICATE, NOW, description, world
 from .test_ob3_format import schema_errors
@@ -228,3 +229,24 @@ def test_cli_stacks_for_selective_disclosure_derives_and_verifies(
     text = capsys.readouterr().out
     assert "attested allOf" in text and "a selective disclosure" in text
     assert main(["verify", str(shown_file), "--component", components[1]]) == 1
+
+
+def test_the_stacks_status_is_mandatory_and_the_issuer_may_make_a_component_so() -> None:
+    w = world()
+    assert w.store is not None
+    lists = StatusLists(w.store, issuer=sd_issuer().profile.id, base_url="https://sd.example/s")
+    issuer = Issuer(sd_issuer().profile, sd_issuer().signer, suite="ecdsa-sd-2023", status=lists)
+    core = w.pool["m1"]
+    stacked = stack(
+        [core, w.pool["m2"], w.pool["m3"]],
+        description("Certificate", CERTIFICATE, None, id="urn:example:sd:status"),
+        {"allOf": [ACHIEVEMENT + "m1"]},
+        issuer,
+        trusted_issuers=w.trusted,
+        status_lists=w.lists_before,
+        now=NOW,
+        options={"mandatoryPointers": ["/evidence/0"]},  # the core module is always shown
+    )
+    shown = disclose(stacked, [])
+    assert shown["credentialStatus"] == stacked["credentialStatus"]
+    assert [e["id"] for e in edubadge.datamodel.as_list(shown["evidence"])] == [core["id"]]

@@ -184,7 +184,9 @@ def test_cli_verify_checks_a_component_presentation_against_the_challenge(
     stacked, vp = tmp_path / "stack.json", tmp_path / "vp.json"
     stacked.write_text(json.dumps(certificate()))
     vp.write_text(json.dumps(signed_by_learner()))
-    lists = [f"--status-list={p}" for p in sorted((world().folder or tmp_path).glob("after/*.json"))]
+    lists = [
+        f"--status-list={p}" for p in sorted((world().folder or tmp_path).glob("after/*.json"))
+    ]
     args = ["verify", str(stacked), f"--component={vp}", *lists]
     capsys.readouterr()
     assert main([*args, "--challenge", CHALLENGE, "--domain", DOMAIN]) == 0
