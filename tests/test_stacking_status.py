@@ -13,12 +13,12 @@ import pytest
 import edubadge
 from edubadge.cli import main
 from edubadge.demo.checking import verdict
-from edubadge.errors import EdubadgeError, StackingError
-from edubadge.net.fetcher import Fetched
+from edubadge.errors import StackingError
 from edubadge.stacking import stack, unbundle
 from edubadge.status.check import StatusResolver
 
 from .stacking_world import ACHIEVEMENT, CERTIFICATE, NOW, description, world
+from .test_status_verify import MemoryFetcher
 
 RULE = {"allOf": [ACHIEVEMENT + "m1", ACHIEVEMENT + "m2"], "minimumCredits": 13}
 
@@ -94,26 +94,12 @@ def test_the_builder_refuses_a_component_whose_status_it_cannot_read() -> None:
     assert build("no-status", plain, trusted_issuers={w.outsider.profile.id})["relatedResource"]
 
 
-class ListServer:
-    """A fetcher serving published lists (and counting what it was asked)."""
-
-    def __init__(self, lists: dict[str, Any]) -> None:
-        self.lists = lists
-        self.asked: list[str] = []
-
-    def fetch(self, url: str, *, accept: tuple[str, ...]) -> Fetched:
-        self.asked.append(url)
-        if url not in self.lists:
-            raise EdubadgeError(f"404 {url}")
-        return Fetched(url, "application/vc", json.dumps(self.lists[url]).encode())
-
-
 def test_the_builder_reads_status_through_a_fetcher_or_a_resolver() -> None:
     w = world()
-    server = ListServer(w.lists_before)
+    server = MemoryFetcher(w.lists_before)
     build("fetched", components(), fetcher=server)
-    lists = {e["statusListCredential"] for c in components() for e in [c["credentialStatus"]]}
-    assert set(server.asked) == lists  # each list fetched once
+    lists = {c["credentialStatus"]["statusListCredential"] for c in components()}
+    assert sorted(server.calls) == sorted(lists)  # each list fetched once
     resolver = StatusResolver(w.lists_after)
     with pytest.raises(StackingError, match="revoked"):
         build("resolved", components(), status_lists=resolver)
