@@ -14,6 +14,7 @@ import edubadge
 from edubadge.cli import main
 from edubadge.demo.checking import verdict
 from edubadge.errors import StackingError
+from edubadge.issuer import Issuer
 from edubadge.stacking import stack, unbundle
 from edubadge.status.check import StatusResolver
 
@@ -181,3 +182,24 @@ def test_cli_stack_reads_status_lists_and_verify_names_the_revoked_component(
     text = capsys.readouterr().out
     revoked = w.pool["m2-revoked"]["id"]
     assert f"FAILED  {revoked}" in text and "- status: the credential is revoked" in text
+
+
+def test_the_builder_reads_the_status_below_a_nested_stack_too() -> None:
+    w = world()
+    without_status = Issuer(w.uni.profile, w.uni.signer)  # the inner stack has no status
+    record = description("Certificate", CERTIFICATE, None, id="urn:example:status:inner2")
+    inner = stack(
+        components(), record, RULE, without_status, trusted_issuers=w.trusted,
+        status_lists=w.lists_before, now=NOW,
+    )  # fmt: skip
+    assert "credentialStatus" not in inner
+    outer = description("Diploma", ACHIEVEMENT + "diploma", None, id="urn:example:status:o2")
+    rule = {"allOf": [CERTIFICATE]}
+    with pytest.raises(StackingError) as refused:
+        stack([inner, *components()], outer, rule, w.uni, trusted_issuers=w.trusted, now=NOW)
+    (why,) = [why for what, why in refused.value.reasons if inner["id"] in what]
+    assert why.startswith(f"status: not checked at award time (below it: {components()[0]['id']})")
+    assert stack(
+        [inner, *components()], outer, rule, w.uni, trusted_issuers=w.trusted,
+        status_lists=w.lists_before, now=NOW,
+    )["relatedResource"]  # fmt: skip

@@ -346,7 +346,7 @@ def check_stack(
         below = [m.document for m in inner.get(n, []) if m.document is not None]
         outcome.result = verify_one(document, below or None)
         _own_check_failures(outcome.result, outcome)
-        if require_status and document.get("credentialStatus"):
+        if require_status:
             _require_status(outcome.result, outcome)
         try:
             facts = facts_of(document)
@@ -403,16 +403,33 @@ def check_stack(
 
 
 def _require_status(result: VerificationResult, outcome: ComponentOutcome) -> None:
-    """At award time a component's status must have been read, not merely not found set."""
-    checked = [c for c in result.checks if c.id == "status"]
-    if not checked or checked[0].outcome != "skipped":
+    """At award time a component's status must have been read, not merely not found set;
+    below a nested stack too."""
+    unread = _unread_status(result)
+    if unread is None:
         return
-    why = "" if checked[0].detail.startswith("not asked") else f" ({checked[0].detail})"
+    where, why = unread
+    below = "" if where == outcome.id else f" (below it: {where})"
+    why = "" if why.startswith("not asked") else f" ({why})"
     outcome.fail(
         "status",
-        f"not checked at award time{why}: give the issuers' published status lists "
+        f"not checked at award time{below}{why}: give the issuers' published status lists "
         "(status_lists=, --status-list) or a fetcher (--fetch)",
     )
+
+
+def _unread_status(result: VerificationResult) -> tuple[str, str] | None:
+    """(id, why) of the first credential in a verification, a nested stack's components
+    included, that carries a status no one could read."""
+    document = result.document or {}
+    checked = [c for c in result.checks if c.id == "status"]
+    if document.get("credentialStatus") and checked and checked[0].outcome == "skipped":
+        return str(document.get("id")), checked[0].detail
+    for component in result.components:
+        found = None if component.result is None else _unread_status(component.result)
+        if found is not None:
+            return found
+    return None
 
 
 def _readable(credential: Mapping[str, Any]) -> bool:
