@@ -68,9 +68,10 @@ function describeLearner(learner) {
   const parts = [];
   if (learner.name) parts.push(learner.name);
   if (learner.id) parts.push(learner.id);
-  if (learner.hashedIdentities && learner.hashedIdentities.length) {
-    parts.push(`identified by a hidden ${learner.hashedIdentities.join(" and ")}`);
-  }
+  const hidden = (learner.hashedIdentities || []).map((kind) =>
+    kind.replace(/^ext:/, "").replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase()
+  );
+  if (hidden.length) parts.push(`known by ${hidden.join(", ")} (hashed, not shown)`);
   return parts.join(", ") || null;
 }
 
@@ -177,7 +178,7 @@ async function check(event) {
       showError(answer.detail || `the service answered ${response.status}`);
       return;
     }
-    const isImage = !text && file && /\.(png|svg)$|^image\//i.test(file.name + " " + file.type);
+    const isImage = !text && file && (/\.(png|svg)$/i.test(file.name) || /^image\//.test(file.type));
     show(answer, isImage ? URL.createObjectURL(file) : null);
   } catch (error) {
     showError("the service could not be reached.");

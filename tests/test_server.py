@@ -1,0 +1,385 @@
+"""The service in process: VC-API routes, authentication, problem details, the page's API."""
+
+from __future__ import annotations
+
+import base64
+import json
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import edubadge
+from edubadge.bake import bake
+from edubadge.demo.baking import badge_png
+from edubadge.errors import InputError, InvalidFieldsError
+from edubadge.server.config import ServerConfig, hash_secret, load_config
+from edubadge.server.launch import bootstrap, settle
+
+from .server_world import ROOT, World, description, make_world, require_server_extra
+
+require_server_extra()
+
+from fastapi.testclient import TestClient  # noqa: E402
+
+from edubadge.server.app import create_app  # noqa: E402
+
+BASE = "http://127.0.0.1:8000"
+CREDENTIAL = {
+    "@context": ["https://www.w3.org/ns/credentials/v2"],
+    "type": ["VerifiableCredential"],
+    "credentialSubject": {"id": "did:example:learner"},
+}
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> World:
+    return make_world(tmp_path_factory.mktemp("server"))
+
+
+@pytest.fixture(scope="module")
+def config(world: World) -> ServerConfig:
+    return settle(load_config(world.config), base_url=BASE, db=None)
+
+
+@pytest.fixture(scope="module")
+def client(config: ServerConfig) -> Iterator[TestClient]:
+    with TestClient(create_app(config), raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+def _issue(client: TestClient, headers: dict[str, str], credential: Any = None) -> Any:
+    return client.post(
+        "/credentials/issue", json={"credential": credential or CREDENTIAL}, headers=headers
+    )
+
+
+def _token(client: TestClient, client_id: str, secret: str) -> str:
+    answer = client.post(
+        "/oauth2/token",
+        data={"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret},
+    )
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["cache-control"] == "no-store"
+    body = answer.json()
+    assert body["token_type"] == "Bearer" and body["expires_in"] == 600
+    return str(body["access_token"])
+
+
+# --- issuing and authentication ------------------------------------------------------------
+
+
+def test_issue_with_an_api_key_verifies(client: TestClient, world: World) -> None:
+    answer = _issue(client, world.uni.headers)
+    assert answer.status_code == 201
+    credential = answer.json()["verifiableCredential"]
+    assert credential["issuer"] == world.uni.issuer_id
+    assert credential["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
+    assert edubadge.verify(credential).verified
+    verified = client.post("/credentials/verify", json={"verifiableCredential": credential})
+    assert verified.status_code == 200 and verified.json()["verified"] is True
+
+
+def test_each_profile_signs_with_its_own_key_and_suite(client: TestClient, world: World) -> None:
+    credential = _issue(client, world.other.headers).json()["verifiableCredential"]
+    assert credential["issuer"] == world.other.issuer_id
+    assert credential["proof"]["cryptosuite"] == "eddsa-jcs-2022"
+    assert edubadge.verify(credential).verified
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{}, {"Authorization": "Bearer ebs_not-a-key"}, {"Authorization": "Basic dXNlcjpwYXNz"}],
+)
+def test_issuing_without_valid_credentials_is_401(
+    client: TestClient, headers: dict[str, str]
+) -> None:
+    answer = _issue(client, headers)
+    assert answer.status_code == 401
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert answer.headers["www-authenticate"].startswith("Bearer")
+    assert answer.json()["type"] == "urn:edubadge:problem:unauthorized"
+
+
+def test_another_issuers_credentials_are_403(client: TestClient, world: World) -> None:
+    credential = {**CREDENTIAL, "issuer": world.uni.issuer_id}
+    answer = _issue(client, world.other.headers, credential)
+    assert answer.status_code == 403
+    assert world.uni.issuer_id in answer.json()["detail"]
+    token = _token(client, world.other.client_id, world.other.client_secret)
+    answer = _issue(client, {"Authorization": f"Bearer {token}"}, credential)
+    assert answer.status_code == 403
+
+
+def test_oauth2_client_credentials(client: TestClient, world: World) -> None:
+    token = _token(client, world.uni.client_id, world.uni.client_secret)
+    answer = _issue(client, {"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 201
+    basic = base64.b64encode(f"{world.uni.client_id}:{world.uni.client_secret}".encode())
+    answer = client.post(
+        "/oauth2/token",
+        data={"grant_type": "client_credentials"},
+        headers={"Authorization": f"Basic {basic.decode()}"},
+    )
+    assert answer.status_code == 200
+    for form in (
+        {"grant_type": "client_credentials", "client_id": world.uni.client_id},
+        {"grant_type": "client_credentials", "client_id": "nobody", "client_secret": "x"},
+        {
+            "grant_type": "client_credentials",
+            "client_id": world.uni.client_id,
+            "client_secret": world.other.client_secret,
+        },
+    ):
+        refused = client.post("/oauth2/token", data=form)
+        assert refused.status_code == 401 and refused.json()["error"] == "invalid_client"
+    wrong_grant = client.post("/oauth2/token", data={"grant_type": "password"})
+    assert wrong_grant.json()["error"] == "unsupported_grant_type"
+
+
+def test_tokens_need_no_shared_memory(config: ServerConfig, world: World) -> None:
+    """A token granted by one application instance is honoured by another (another process
+    in production) that shares only the configuration and its secret."""
+    with TestClient(create_app(config)) as first, TestClient(create_app(config)) as second:
+        token = _token(first, world.uni.client_id, world.uni.client_secret)
+        assert _issue(second, {"Authorization": f"Bearer {token}"}).status_code == 201
+
+
+def test_forged_altered_and_expired_tokens_are_401(
+    client: TestClient, config: ServerConfig, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token = _token(client, world.uni.client_id, world.uni.client_secret)
+    header, payload, signature = token.split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=="))
+    claims["profile"] = "other"
+    altered = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
+    assert _issue(client, {"Authorization": f"Bearer {header}.{altered}.{signature}"}).status_code == 401
+    monkeypatch.setenv("EDUBADGE_TOKEN_SECRET", "f" * 48)  # another service's secret
+    with TestClient(create_app(config)) as elsewhere:
+        forged = _token(elsewhere, world.uni.client_id, world.uni.client_secret)
+    assert _issue(client, {"Authorization": f"Bearer {forged}"}).status_code == 401
+    monkeypatch.delenv("EDUBADGE_TOKEN_SECRET")
+    later = time.time() + 600 + 61  # past the lifetime and the 60 s leeway for clock skew
+    monkeypatch.setattr(time, "time", lambda: later)
+    answer = _issue(client, {"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 401 and "expired" in answer.json()["detail"]
+
+
+def test_a_micro_credential_description_is_issued(client: TestClient, world: World) -> None:
+    answer = client.post(
+        "/micro-credentials/issue",
+        json={"microCredential": description()},
+        headers=world.uni.headers,
+    )
+    assert answer.status_code == 201, answer.text
+    credential = answer.json()["verifiableCredential"]
+    assert credential["credentialSubject"]["achievement"]["achievementType"] == "MicroCredential"
+    assert credential["issuer"]["id"] == world.uni.issuer_id
+    assert edubadge.verify(credential).verified
+
+
+def test_an_incomplete_micro_credential_is_422_naming_what_is_missing(
+    client: TestClient, world: World
+) -> None:
+    incomplete = description()
+    del incomplete["learning_outcomes"]
+    answer = client.post(
+        "/micro-credentials/issue", json={"microCredential": incomplete}, headers=world.uni.headers
+    )
+    assert answer.status_code == 422 and "learning outcomes" in answer.json()["detail"]
+    plain = client.post(
+        "/micro-credentials/issue",
+        json={"microCredential": incomplete, "options": {"plainBadge": True}},
+        headers=world.uni.headers,
+    )
+    assert plain.status_code == 201
+    wrong = {**description(), "credits": [{"framework": "ECTS", "points": "lots"}]}
+    answer = client.post(
+        "/micro-credentials/issue", json={"microCredential": wrong}, headers=world.uni.headers
+    )
+    assert answer.status_code == 422
+    assert any(e["path"].startswith("credits[0]") for e in answer.json()["errors"])
+
+
+def test_a_jwt_profile_issues_enveloped_credentials(client: TestClient, world: World) -> None:
+    credential = _issue(client, world.jwt.headers).json()["verifiableCredential"]
+    assert credential["type"] == "EnvelopedVerifiableCredential"
+    assert credential["id"].startswith("data:application/vc+jwt,eyJ")
+    answer = client.post("/credentials/verify", json={"verifiableCredential": credential})
+    assert answer.status_code == 200, answer.text
+    token = credential["id"].split(",", 1)[1]
+    assert client.post("/credentials/verify", json={"verifiableCredential": token}).json()[
+        "verified"
+    ]
+
+
+# --- verifying -------------------------------------------------------------------------------
+
+
+def test_a_changed_credential_is_400_with_every_check(client: TestClient, world: World) -> None:
+    credential = _issue(client, world.uni.headers).json()["verifiableCredential"]
+    credential["credentialSubject"]["id"] = "did:example:mallory"
+    answer = client.post("/credentials/verify", json={"verifiableCredential": credential})
+    assert answer.status_code == 400
+    assert answer.headers["content-type"] == "application/problem+json"
+    body = answer.json()
+    assert body["verified"] is False and body["detail"] == "not verified: proof failed"
+    assert {c["id"]: c["outcome"] for c in body["checks"]}["proof"] == "failed"
+
+
+def test_the_page_api_takes_a_baked_png_and_describes_it(client: TestClient, world: World) -> None:
+    issued = client.post(
+        "/micro-credentials/issue", json={"microCredential": description()}, headers=world.uni.headers
+    ).json()["verifiableCredential"]
+    image = bake(badge_png(16), json.dumps(issued))
+    answer = client.post("/verify", json={"credential": {"file": base64.b64encode(image).decode()}})
+    assert answer.status_code == 200
+    result, summary = answer.json()["result"], answer.json()["summary"]
+    assert result["verified"] and result["checks"][0]["detail"] == "unbaked from a PNG image"
+    assert summary["title"] == "Data Analysis with Python"
+    assert summary["issuer"]["name"] == "Uni University"
+    assert summary["ects"] == 5 and summary["eqfLevel"] == "6"
+    assert len(summary["learningOutcomes"]) == len(description()["learning_outcomes"])
+    garbage = client.post("/verify", json={"credential": {"text": "not a credential"}})
+    assert garbage.status_code == 200 and not garbage.json()["result"]["verified"]
+    bad = client.post("/verify", json={"credential": {"file": "@@@"}})
+    assert bad.status_code == 422
+
+
+def test_presentations_answer_501_until_supported(client: TestClient) -> None:
+    answer = client.post(
+        "/presentations/verify",
+        json={"verifiablePresentation": {"type": "VerifiablePresentation"}},
+    )
+    assert answer.status_code in (400, 501)
+
+
+# --- problems -------------------------------------------------------------------------------
+
+
+def test_bad_requests_are_problem_details(client: TestClient, world: World) -> None:
+    answer = client.post(
+        "/credentials/issue",
+        content=b"{nope",
+        headers={**world.uni.headers, "Content-Type": "application/json"},
+    )
+    assert answer.status_code == 400 and answer.json()["type"].endswith("invalid-json")
+    answer = client.post("/credentials/issue", json={"cred": {}}, headers=world.uni.headers)
+    assert answer.status_code == 422
+    paths = {e["path"] for e in answer.json()["errors"]}
+    assert paths == {"$.credential", "$.cred"}
+    answer = _issue(client, world.uni.headers, {"type": ["VerifiableCredential"]})
+    assert answer.status_code == 422
+    assert "$.credentialSubject" in {e["path"] for e in answer.json()["errors"]}
+    unsafe = {**CREDENTIAL, "credentialSubject": {"id": "did:example:x", "undefinedTerm": 1}}
+    answer = _issue(client, world.uni.headers, unsafe)
+    assert answer.status_code == 422 and "undefinedTerm" in answer.json()["detail"]
+    missing = client.get("/no/such/page")
+    assert missing.status_code == 404 and missing.json()["status"] == 404
+    assert client.get("/credentials/issue").status_code == 405
+    too_big = client.post(
+        "/verify", content=b"x", headers={"Content-Length": str(10**9)}
+    )
+    assert too_big.status_code == 413
+
+
+def test_no_stack_trace_reaches_a_client(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    service = client.app.state.service  # type: ignore[attr-defined]
+
+    def crash(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("internal detail /etc/secret-path")
+
+    monkeypatch.setattr(service, "verify", crash)
+    answer = client.post("/credentials/verify", json={"verifiableCredential": CREDENTIAL})
+    assert answer.status_code == 500
+    assert answer.json()["detail"] == "the service failed; the error is in its log"
+    assert "secret-path" not in answer.text and "Traceback" not in answer.text
+
+
+def test_openapi_schema_is_published(client: TestClient) -> None:
+    schema = client.get("/openapi.json").json()
+    for path in (
+        "/credentials/issue",
+        "/credentials/verify",
+        "/presentations/verify",
+        "/credentials/status",
+        "/status/{profile}/{name}",
+        "/micro-credentials/issue",
+        "/oauth2/token",
+    ):
+        assert path in schema["paths"], path
+    body = schema["components"]["schemas"]["IssueRequest"]
+    assert body["required"] == ["credential"]
+
+
+def test_the_page_is_served_with_a_strict_policy(client: TestClient) -> None:
+    page = client.get("/")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "script-src" not in page.headers["content-security-policy"]  # 'self' by default
+    assert "default-src 'self'" in page.headers["content-security-policy"]
+    assert '<label for="credential-text">' in page.text
+    assert client.get("/page/verifier.js").headers["content-type"].startswith("text/javascript")
+    assert client.get("/page/../app.py").status_code == 404
+
+
+# --- configuration ----------------------------------------------------------------------------
+
+
+def test_only_hashes_of_secrets_are_configured(world: World, tmp_path: Path) -> None:
+    text = world.config.read_text()
+    assert world.uni.api_key not in text and world.uni.client_secret not in text
+    assert hash_secret(world.uni.api_key) in text
+    data = json.loads(text)
+    data["profiles"][0]["api_key_hashes"] = [world.uni.api_key]  # a secret, not its hash
+    (tmp_path / "bad.json").write_text(json.dumps(data))
+    with pytest.raises(InvalidFieldsError, match="sha256"):
+        load_config(tmp_path / "bad.json")
+    (tmp_path / "bad.toml").write_text("profiles = 3\n")
+    with pytest.raises(InvalidFieldsError, match="profiles"):
+        load_config(tmp_path / "bad.toml")
+
+
+def test_oauth_clients_need_a_token_secret(world: World) -> None:
+    data = json.loads(world.config.read_text())
+    del data["token_secret_file"]
+    (world.config.parent / "no-secret.json").write_text(json.dumps(data))
+    config = load_config(world.config.parent / "no-secret.json")
+    with pytest.raises(InputError, match="token secret"):
+        create_app(config)
+
+
+def test_dev_bootstrap_prints_a_key_once(tmp_path: Path) -> None:
+    path, api_key = bootstrap(tmp_path / "data")
+    assert api_key is not None and api_key.startswith("ebs_")
+    assert api_key not in path.read_text()
+    assert (tmp_path / "data/dev-issuer.key").stat().st_mode & 0o077 == 0
+    assert bootstrap(tmp_path / "data") == (path, None)
+    config = settle(load_config(path), base_url="http://127.0.0.1:9999", db=None)
+    assert config.base_url == "http://127.0.0.1:9999"
+    assert config.db == f"sqlite:///{tmp_path / 'data' / 'status.db'}"
+    with TestClient(create_app(config)) as dev:
+        answer = dev.post(
+            "/micro-credentials/issue",
+            json={"microCredential": description()},
+            headers={"Authorization": f"Bearer {api_key}"},
+        )
+        assert answer.status_code == 201
+
+
+def test_the_core_imports_without_the_server_extra() -> None:
+    code = (
+        "import sys; sys.modules['fastapi'] = None; sys.modules['uvicorn'] = None\n"
+        "import edubadge, edubadge.cli, edubadge.server, edubadge.server.launch\n"
+        "from edubadge.cli import main\n"
+        "print(main(['serve', '--new-secret']))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert done.stdout.strip().endswith("0") and "sha256:" in done.stdout
