@@ -73,9 +73,7 @@ def make_world(folder: Path) -> World:
         if envelope:
             profile["envelope"] = envelope
         profiles.append(profile)
-        issuers[name] = Issuer(
-            name, key.controller, api_key, f"{name}-lms", client_secret
-        )
+        issuers[name] = Issuer(name, key.controller, api_key, f"{name}-lms", client_secret)
     config = folder / "server.json"
     config.write_text(
         json.dumps(

@@ -157,7 +157,10 @@ def test_forged_altered_and_expired_tokens_are_401(
     claims = json.loads(base64.urlsafe_b64decode(payload + "=="))
     claims["profile"] = "other"
     altered = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
-    assert _issue(client, {"Authorization": f"Bearer {header}.{altered}.{signature}"}).status_code == 401
+    assert (
+        _issue(client, {"Authorization": f"Bearer {header}.{altered}.{signature}"}).status_code
+        == 401
+    )
     monkeypatch.setenv("EDUBADGE_TOKEN_SECRET", "f" * 48)  # another service's secret
     with TestClient(create_app(config)) as elsewhere:
         forged = _token(elsewhere, world.uni.client_id, world.uni.client_secret)
@@ -233,7 +236,9 @@ def test_a_changed_credential_is_400_with_every_check(client: TestClient, world:
 
 def test_the_page_api_takes_a_baked_png_and_describes_it(client: TestClient, world: World) -> None:
     issued = client.post(
-        "/micro-credentials/issue", json={"microCredential": description()}, headers=world.uni.headers
+        "/micro-credentials/issue",
+        json={"microCredential": description()},
+        headers=world.uni.headers,
     ).json()["verifiableCredential"]
     image = bake(badge_png(16), json.dumps(issued))
     answer = client.post("/verify", json={"credential": {"file": base64.b64encode(image).decode()}})
@@ -281,9 +286,7 @@ def test_bad_requests_are_problem_details(client: TestClient, world: World) -> N
     missing = client.get("/no/such/page")
     assert missing.status_code == 404 and missing.json()["status"] == 404
     assert client.get("/credentials/issue").status_code == 405
-    too_big = client.post(
-        "/verify", content=b"x", headers={"Content-Length": str(10**9)}
-    )
+    too_big = client.post("/verify", content=b"x", headers={"Content-Length": str(10**9)})
     assert too_big.status_code == 413
 
 

@@ -108,8 +108,9 @@ def _drop(page: Page, name: str, data: bytes, mime: str) -> None:
             const transfer = new DataTransfer();
             transfer.items.add(new File([bytes], name, { type: mime }));
             const zone = document.getElementById("drop-zone");
-            zone.dispatchEvent(new DragEvent("dragover", { dataTransfer: transfer, bubbles: true }));
-            zone.dispatchEvent(new DragEvent("drop", { dataTransfer: transfer, bubbles: true }));
+            for (const kind of ["dragover", "drop"]) {
+                zone.dispatchEvent(new DragEvent(kind, { dataTransfer: transfer, bubbles: true }));
+            }
         }""",
         [name, base64.b64encode(data).decode(), mime],
     )
