@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 import time
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,9 @@ from .server_world import ROOT, World, description, make_world, require_server_e
 
 require_server_extra()
 
-from fastapi.testclient import TestClient  # noqa: E402
+with warnings.catch_warnings():  # Starlette's notice about httpx versions, not about us
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
 
 from edubadge.server.app import create_app  # noqa: E402
 
@@ -386,3 +389,72 @@ def test_the_core_imports_without_the_server_extra() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
     )
     assert done.stdout.strip().endswith("0") and "sha256:" in done.stdout
+
+
+# --- found with the W3C suites (docs/conformance.md) -------------------------------------------
+
+
+def test_a_vc_1_1_credential_gets_the_data_integrity_context(
+    client: TestClient, world: World
+) -> None:
+    legacy = {
+        "@context": ["https://www.w3.org/2018/credentials/v1"],
+        "type": ["VerifiableCredential"],
+        "issuanceDate": "2020-03-16T22:37:26Z",
+        "credentialSubject": {"id": "did:example:learner"},
+    }
+    answer = _issue(client, world.uni.headers, legacy)
+    assert answer.status_code == 201, answer.text
+    credential = answer.json()["verifiableCredential"]
+    assert credential["@context"] == [
+        "https://www.w3.org/2018/credentials/v1",
+        "https://w3id.org/security/data-integrity/v2",
+    ]
+    assert edubadge.verify(credential).verified
+
+
+@pytest.mark.parametrize(
+    "contexts", [None, ["https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]]
+)
+def test_a_credential_without_the_base_context_is_refused(
+    client: TestClient, world: World, contexts: list[str] | None
+) -> None:
+    credential = {k: v for k, v in CREDENTIAL.items() if k != "@context"}
+    if contexts:
+        credential["@context"] = contexts
+    answer = _issue(client, world.uni.headers, credential)
+    assert answer.status_code == 422
+    assert answer.json()["errors"][0]["path"].startswith("$['@context']")
+
+
+def test_json_text_in_a_string_is_not_a_credential(client: TestClient, world: World) -> None:
+    credential = _issue(client, world.uni.headers).json()["verifiableCredential"]
+    answer = client.post(
+        "/credentials/verify", json={"verifiableCredential": json.dumps(credential)}
+    )
+    assert answer.status_code == 400 and "JSON object" in answer.json()["detail"]
+
+
+def test_configured_contexts_are_used_for_issuing_and_verifying(
+    client: TestClient, world: World
+) -> None:
+    url = "https://example.org/contexts/course/v1"
+    (world.config.parent / "course.jsonld").write_text(
+        json.dumps({"@context": {"course": "https://example.org/vocab#course"}})
+    )
+    data = json.loads(world.config.read_text())
+    data["contexts"] = {url: "course.jsonld"}
+    (world.config.parent / "with-contexts.json").write_text(json.dumps(data))
+    config = settle(load_config(world.config.parent / "with-contexts.json"), base_url=BASE, db=None)
+    credential = {
+        **CREDENTIAL,
+        "@context": [*CREDENTIAL["@context"], url],
+        "credentialSubject": {"id": "did:example:learner", "course": "Statistics"},
+    }
+    with TestClient(create_app(config)) as with_contexts:
+        issued = _issue(with_contexts, world.uni.headers, credential)
+        assert issued.status_code == 201, issued.text
+        signed = issued.json()["verifiableCredential"]
+        verified = with_contexts.post("/credentials/verify", json={"verifiableCredential": signed})
+        assert verified.status_code == 200
+    assert _issue(client, world.uni.headers, credential).status_code == 422  # not configured

@@ -25,6 +25,7 @@ from starlette.exceptions import HTTPException
 
 from .. import __version__
 from ..bake.png import MAX_PNG_BYTES
+from ..envelopes.jose import looks_like_jws
 from .auth import Authenticator, Principal
 from .config import ServerConfig
 from .problems import MEDIA_TYPE, HttpProblem
@@ -199,6 +200,15 @@ def create_app(
     @app.post("/credentials/verify", tags=["VC-API"])
     def verify_credential(body: VerifyCredentialRequest) -> JSONResponse:
         """Verify a credential: 200 when verified, 400 with every check when not."""
+        if isinstance(body.verifiableCredential, str) and not looks_like_jws(
+            body.verifiableCredential
+        ):
+            raise HttpProblem(
+                400,
+                "invalid-request",
+                "verifiableCredential is a JSON object, an EnvelopedVerifiableCredential, or a "
+                "compact JWS; not JSON text in a string",
+            )
         result = made.verify(body.verifiableCredential)
         data = result.to_dict()
         if result.verified:

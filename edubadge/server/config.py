@@ -106,6 +106,10 @@ class ServerConfig(_Config):
     fetch: bool = Field(
         default=False, description="let verification fetch did:web and https controller documents"
     )
+    contexts: dict[str, str] = Field(
+        default_factory=dict,
+        description="extra JSON-LD contexts, URL -> file; nothing is ever fetched",
+    )
     profiles: tuple[IssuerProfile, ...] = Field(min_length=1)
     folder: Path = Field(default=Path("."), exclude=True)
 

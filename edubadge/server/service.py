@@ -16,7 +16,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import keys
-from ..datamodel import VC2_CONTEXT, credential_problems, types_of
+from ..datamodel import (
+    VC1_CONTEXT,
+    VC2_CONTEXT,
+    context_problems,
+    contexts_of,
+    credential_problems,
+    types_of,
+)
 from ..envelopes import jose
 from ..errors import EdubadgeError, InputError
 from ..issuer import Issuer
@@ -24,6 +31,7 @@ from ..jsonld.loader import DocumentLoader
 from ..keys.signer import Signer
 from ..model import Organisation, load_microcredential
 from ..net.fetcher import Fetcher
+from ..parsing import parse_json
 from ..verifier import VerificationResult, verify
 from .auth import Principal
 from .config import IssuerProfile, ServerConfig
@@ -32,6 +40,7 @@ from .status import Action, ListDocument, SigningProfile, StatusBackend, open_st
 
 ENVELOPED = "EnvelopedVerifiableCredential"
 JWT_DATA_URL = "data:application/vc+jwt,"
+DI_CONTEXT = "https://w3id.org/security/data-integrity/v2"
 
 
 @dataclass(frozen=True)
@@ -68,15 +77,14 @@ def open_signer(profile: IssuerProfile, config: ServerConfig) -> Signer:
     return keys.load_key(config.path(profile.key), passphrase=passphrase)
 
 
-def load_profile(profile: IssuerProfile, config: ServerConfig) -> Profile:
-    """Open a profile's key and build its `Issuer` (the issuer id defaults to the key's)."""
-    signer = open_signer(profile, config)
+def load_profile(profile: IssuerProfile, signer: Signer, loader: DocumentLoader) -> Profile:
+    """A profile's `Issuer` (the issuer id defaults to the controller of its key)."""
     data = {"id": signer.id.split("#", 1)[0], **profile.issuer}
     try:
         organisation = Organisation.model_validate(data)
     except ValueError as error:
         raise InputError(f"profile {profile.name}: invalid issuer: {error}") from None
-    return Profile(profile, Issuer(organisation, signer, suite=profile.suite))
+    return Profile(profile, Issuer(organisation, signer, suite=profile.suite, loader=loader))
 
 
 class Service:
@@ -91,13 +99,16 @@ class Service:
         fetcher: Fetcher | None = None,
     ) -> None:
         self.config = config
-        self.profiles = {p.name: load_profile(p, config) for p in config.profiles}
-        extra = {}
-        for profile in self.profiles.values():
-            signer = profile.issuer.signer
-            if isinstance(signer, keys.KeyPair) and not profile.issuer_id.startswith("did:key:"):
-                extra[profile.issuer_id] = keys.controller_document(signer)
+        signers = {p.name: open_signer(p, config) for p in config.profiles}
+        extra = {url: _read_context(config, url, path) for url, path in config.contexts.items()}
+        for signer in signers.values():
+            controller = signer.id.split("#", 1)[0]
+            if isinstance(signer, keys.KeyPair) and not controller.startswith("did:key:"):
+                extra[controller] = keys.controller_document(signer)
         self.loader = DocumentLoader(extra)
+        self.profiles = {
+            p.name: load_profile(p, signers[p.name], self.loader) for p in config.profiles
+        }
         if fetcher is None and config.fetch:
             from ..net import HttpsFetcher
 
@@ -122,7 +133,8 @@ class Service:
         """Sign a credential for the caller's profile; the VC-API answer.
 
         The credential's issuer (filled in when absent) must be the profile's; it gets an
-        `id` and `credentialStatus` when the profile keeps status lists.
+        `id` and `credentialStatus` when the profile keeps status lists. A VC 1.1 credential
+        gets the Data Integrity context, which defines its proof (VC 2.0's context does).
         """
         profile = self._profile_of(principal)
         document = copy.deepcopy(credential)
@@ -133,7 +145,9 @@ class Service:
                 f"the credential's issuer {issuer_id!r} is not {profile.issuer_id!r}, "
                 f"the issuer your credentials are for"
             )
-        problems = credential_problems(document)
+        if contexts_of(document)[:1] == [VC1_CONTEXT] and DI_CONTEXT not in contexts_of(document):
+            document["@context"] = [*contexts_of(document), DI_CONTEXT]  # defines the proof
+        problems = context_problems(document) + credential_problems(document)
         if problems:
             raise HttpProblem(
                 422,
@@ -227,6 +241,13 @@ class Service:
         if profile not in self.profiles:
             raise HttpProblem(404, "not-found", f"no issuer profile {profile!r}")
         return self.status.list_credential(profile, name)
+
+
+def _read_context(config: ServerConfig, url: str, path: str) -> Any:
+    try:
+        return parse_json(config.path(path).read_bytes(), what=f"context {url}")
+    except OSError as error:
+        raise InputError(f"cannot read the context file of {url}: {error.strerror}") from None
 
 
 def enveloped(token: str) -> dict[str, Any]:
