@@ -1,7 +1,7 @@
 """Verification as a pipeline of named checks; it never raises for bad input.
 
 Each check has a stable id (`parse`, `context`, `data-model`, `proof`, `issuer-key`,
-`validity`), and the result lists every check with its outcome and its problems as VC 2.0
+`status`, `validity`), and the result lists every check with its outcome and its problems as VC 2.0
 ProblemDetails. A JAdES envelope (a sealed Europass EDC) takes `jades-signature`,
 `jades-certificate` and `jades-signing-time` in place of `proof` and `issuer-key`.
 `verified` is true only when no check failed and the proof (or the seal's signature) passed.
@@ -54,12 +54,13 @@ from .net.fetcher import Fetcher, memoized
 from .parsing import load_document, parse_json
 from .problems import Check, CheckResults
 from .proofs.data_integrity import ProofOutcome, proofs_of, verify_proofs
+from .status.check import StatusResolver, StatusResult, check_credential_status
 
 if TYPE_CHECKING:
     from .stacking.rules import ClauseOutcome
     from .stacking.verify import ComponentOutcome, StackReport
 
-CHECK_IDS = ("parse", "context", "data-model", "proof", "issuer-key", "validity")
+CHECK_IDS = ("parse", "context", "data-model", "proof", "issuer-key", "status", "validity")
 ENVELOPE_CHECK_IDS = ("envelope",)  # after `parse`, for an enveloped credential (a compact JWS)
 STACK_CHECK_IDS = ("components", "stack-rule")
 SEALED_CHECK_IDS = ("parse", *JADES_CHECK_IDS, "context", "data-model", "validity")
@@ -75,6 +76,7 @@ class VerificationResult(CheckResults):
     document: dict[str, Any] | None = None
     components: list[ComponentOutcome] = field(default_factory=list)
     rule: list[ClauseOutcome] = field(default_factory=list)
+    statuses: list[StatusResult] = field(default_factory=list)
 
     @property
     def verified(self) -> bool:
@@ -97,6 +99,10 @@ class VerificationResult(CheckResults):
                 "type": self.document.get("type"),
                 "issuer": issuer.get("id") if isinstance(issuer, dict) else issuer,
             }
+        if self.statuses:
+            data["status"] = [
+                {k: v for k, v in vars(s).items() if v is not None} for s in self.statuses
+            ]
         if self.components:
             data["components"] = [c.to_dict() for c in self.components]
         if self.rule:
@@ -119,11 +125,13 @@ class _State:
     learner: Mapping[str, str] | None = None
     trust_anchors: Sequence[x509.Certificate] = ()
     fetcher: Fetcher | None = None
+    status: StatusResolver | None = None
     document: dict[str, Any] | None = None
     seal: Envelope | None = None
     envelope: jose.Jws | None = None
     envelope_outcome: jose.EnvelopeOutcome | None = None
     proof_outcomes: list[ProofOutcome] = field(default_factory=list)
+    statuses: list[StatusResult] = field(default_factory=list)
     stack: StackReport | None = None
 
 
@@ -314,6 +322,21 @@ def _issuer_key(state: _State, check: Check) -> None:
             )
 
 
+def _status(state: _State, check: Check) -> None:
+    assert state.document is not None
+    check.outcome = "skipped"
+    if not state.document.get("credentialStatus"):
+        check.detail = "no credentialStatus"
+    elif not any(o.verified for o in state.proof_outcomes):
+        check.detail = "no proof verified"  # an unsigned document sends no one anywhere
+    elif state.status is None:
+        check.detail = "not asked: pass status_lists=... or a fetcher"
+        check.warnings.append("the credential has a status that was not checked")
+    else:
+        check.outcome = "passed"
+        state.statuses = check_credential_status(state.document, state.status, state.now, check)
+
+
 def _validity(state: _State, check: Check) -> None:
     document = state.document
     assert document is not None
@@ -352,6 +375,7 @@ def _verify_component(state: _State) -> Callable[[Any, Sequence[Any] | None], Ve
             learner=state.learner,
             trust_anchors=state.trust_anchors,
             fetcher=state.fetcher,
+            status_lists=state.status,
         )
 
     return verify_one
@@ -429,6 +453,7 @@ _PIPELINE: Pipeline = (
     ("data-model", _data_model),
     ("proof", _proof),
     ("issuer-key", _issuer_key),
+    ("status", _status),
     ("validity", _validity),
 )
 _JADES_PIPELINE: Pipeline = (
@@ -453,6 +478,7 @@ def verify(
     learner: Mapping[str, str] | None = None,
     allow_inline_contexts: bool = False,
     trust_anchors: Sequence[x509.Certificate] = (),
+    status_lists: Mapping[str, Any] | StatusResolver | None = None,
     fetcher: Fetcher | None = None,
 ) -> VerificationResult:
     """Verify a credential (a dict, JSON text or bytes, a compact JWS, a JAdES envelope, a
@@ -474,10 +500,21 @@ def verify(
     stack's rule is checked (`result.components`, `result.rule`). `trusted_issuers` limits
     the issuers components may come from; `learner` gives plain identities
     (`{"emailAddress": ...}`) to compare identity hashes made with different salts.
+
+    The credential's status is checked against `status_lists` (status list credentials by
+    URL, or a `StatusResolver` whose cache outlives this call) and, only when given one,
+    lists fetched with `fetcher`; without either the `status` check is skipped.
     """
+    loader = loader or default_loader()
+    fetcher = None if fetcher is None else memoized(fetcher)
+    resolver: StatusResolver | None = None
+    if isinstance(status_lists, StatusResolver):
+        resolver = status_lists
+    elif status_lists is not None or fetcher is not None:
+        resolver = StatusResolver(status_lists, fetcher=fetcher, loader=loader)
     state = _State(
         raw=credential,
-        loader=loader or default_loader(),
+        loader=loader,
         now=now or datetime.now(UTC),
         purpose=purpose,
         issuer_binding=issuer_binding,
@@ -486,7 +523,8 @@ def verify(
         learner=learner,
         allow_inline_contexts=allow_inline_contexts,
         trust_anchors=tuple(trust_anchors),
-        fetcher=None if fetcher is None else memoized(fetcher),
+        fetcher=fetcher,
+        status=resolver,
     )
     checks = [Check("parse")]
     _parse(state, checks[0])
@@ -518,6 +556,7 @@ def verify(
         state.document,
         components=stack.components if stack else [],
         rule=stack.clauses if stack else [],
+        statuses=state.statuses,
     )
 
 

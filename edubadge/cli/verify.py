@@ -10,6 +10,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from cryptography import x509
 
@@ -61,6 +62,22 @@ def describe(result: VerificationResult) -> str:
     return "\n".join(lines) + "\n"
 
 
+def status_lists_from(args: argparse.Namespace) -> dict[str, Any] | None:
+    """--status-list [URL=]FILE: status list credentials, by URL (default: their id)."""
+    if not args.status_list:
+        return None
+    lists: dict[str, Any] = {}
+    for item in args.status_list:
+        url, sep, path = item.rpartition("=") if "=" in item else ("", "", item)
+        document = read_json(path, "status list")
+        if not sep:
+            url = document.get("id") if isinstance(document, dict) else None
+            if not isinstance(url, str):
+                raise InputError(f"status list {path} has no id: give it as URL={path}")
+        lists[url] = document
+    return lists
+
+
 def _anchors(paths: list[str]) -> list[x509.Certificate]:
     anchors: list[x509.Certificate] = []
     for path in paths:
@@ -92,6 +109,7 @@ def run(args: argparse.Namespace) -> int:
         learner=learner or None,
         trust_anchors=_anchors(args.trust_anchor),
         fetcher=HttpsFetcher(ca_file=args.ca_file) if args.fetch else None,
+        status_lists=status_lists_from(args),
     )
     if result.check("parse").outcome == "failed":
         print(f"edubadge: {args.file}: {result.problems[0].detail}", file=sys.stderr)
@@ -142,4 +160,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "public addresses only, size and time limits)",
     )
     parser.add_argument("--ca-file", help="with --fetch: trust these CA certificates instead")
+    parser.add_argument(
+        "--status-list",
+        action="append",
+        default=[],
+        metavar="[URL=]FILE",
+        help="a status list credential to check the status against (repeatable)",
+    )
     parser.set_defaults(run=run)

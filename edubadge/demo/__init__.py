@@ -20,6 +20,7 @@ from .core import DemoRun, Say
 from .issuing import create_issuer, forge, issue_micro_credentials, issue_plain_badge
 from .jwt import issue_jwt
 from .stacking import break_the_stack, issue_modules, stack_certificate
+from .status import revoke_and_suspend
 
 STEPS: tuple[Callable[[DemoRun], None], ...] = (
     create_issuer,
@@ -32,6 +33,7 @@ STEPS: tuple[Callable[[DemoRun], None], ...] = (
     issue_modules,
     stack_certificate,
     break_the_stack,
+    revoke_and_suspend,
     verify_all,
 )
 
