@@ -50,7 +50,8 @@ class World:
 
 
 def make_world(folder: Path) -> World:
-    """Three profiles: `uni` (eddsa-rdfc-2022), `other` (eddsa-jcs-2022), `jwt` (VC-JWT, RSA)."""
+    """Three profiles: `uni` (eddsa-rdfc-2022, revocation), `other` (eddsa-jcs-2022,
+    revocation and suspension, a one-minute ttl), `jwt` (OB 3.0 VC-JWTs, RSA)."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "token-secret").write_text(TOKEN_SECRET)
     profiles, issuers = [], {}
@@ -72,6 +73,8 @@ def make_world(folder: Path) -> World:
         }
         if envelope:
             profile["envelope"] = envelope
+        if name == "other":
+            profile["status"] = {"purposes": ["revocation", "suspension"], "ttl_ms": 60_000}
         profiles.append(profile)
         issuers[name] = Issuer(name, key.controller, api_key, f"{name}-lms", client_secret)
     config = folder / "server.json"

@@ -458,3 +458,68 @@ def test_configured_contexts_are_used_for_issuing_and_verifying(
         verified = with_contexts.post("/credentials/verify", json={"verifiableCredential": signed})
         assert verified.status_code == 200
     assert _issue(client, world.uni.headers, credential).status_code == 422  # not configured
+
+
+# --- status ------------------------------------------------------------------------------------
+
+
+def _status(client: TestClient, headers: dict[str, str], credential_id: str, **update: Any) -> Any:
+    body = {"credentialId": credential_id, "credentialStatus": update}
+    return client.post("/credentials/status", json=body, headers=headers)
+
+
+def test_status_changes_touch_only_the_callers_credentials(
+    client: TestClient, world: World
+) -> None:
+    """The same credential id issued by two profiles: each revokes only its own."""
+    same = {**CREDENTIAL, "id": "urn:uuid:5e1f8a43-0000-4000-8000-000000000001"}
+    mine = _issue(client, world.uni.headers, same).json()["verifiableCredential"]
+    theirs = _issue(client, world.other.headers, same).json()["verifiableCredential"]
+    assert _status(client, world.uni.headers, same["id"], statusPurpose="revocation").json() == {
+        "credentialId": same["id"],
+        "updated": True,
+    }
+    assert (
+        client.post("/credentials/verify", json={"verifiableCredential": mine}).status_code == 400
+    )
+    answer = client.post("/credentials/verify", json={"verifiableCredential": theirs})
+    assert answer.status_code == 200, answer.text
+    assert [s["purpose"] for s in answer.json()["statuses"]] == ["revocation", "suspension"]
+    unknown = _status(client, world.uni.headers, "urn:uuid:nobody", statusPurpose="revocation")
+    assert unknown.status_code == 404
+
+
+def test_status_rules_are_409(client: TestClient, world: World) -> None:
+    credential = _issue(client, world.uni.headers).json()["verifiableCredential"]
+    no_suspension = _status(client, world.uni.headers, credential["id"], statusPurpose="suspension")
+    assert no_suspension.status_code == 409
+    assert "without a suspension status entry" in no_suspension.json()["detail"]
+    undo = _status(
+        client, world.uni.headers, credential["id"], statusPurpose="revocation", status=False
+    )
+    assert undo.status_code == 409
+
+
+def test_status_lists_are_public_and_named_exactly(client: TestClient, world: World) -> None:
+    credential = _issue(client, world.uni.headers).json()["verifiableCredential"]
+    url = credential["credentialStatus"]["statusListCredential"]
+    path = url.removeprefix(BASE)
+    listed = client.get(path)
+    assert listed.status_code == 200 and listed.headers["content-type"] == "application/vc"
+    assert listed.headers["cache-control"] == "public, max-age=3600"
+    document = listed.json()
+    assert document["id"] == url and document["issuer"] == world.uni.issuer_id
+    assert edubadge.verify(document).verified
+    list_id = path.rsplit("-", 1)[1]
+    for wrong in (
+        f"/status/other/revocation-{list_id}",  # another profile's name for the same list
+        f"/status/uni/suspension-{list_id}",  # a purpose the list does not have
+        "/status/uni/revocation-999999.json",
+        "/status/uni/..%2Fserver.json",
+        "/status/nobody/revocation-1.json",
+    ):
+        assert client.get(wrong).status_code == 404, wrong
+    publish = client.post(f"{path}/publish", headers=world.uni.headers)
+    assert publish.status_code == 204
+    assert client.post(f"{path}/publish").status_code == 401
+    assert client.post(f"{path}/publish", headers=world.other.headers).status_code == 403

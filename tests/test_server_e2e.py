@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import gzip
-import importlib.util
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -26,6 +26,13 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> World:
 def server(world: World) -> Iterator[str]:
     with running_server(world.config) as base:
         yield base
+
+
+CREDENTIAL = {
+    "@context": ["https://www.w3.org/ns/credentials/v2"],
+    "type": ["VerifiableCredential"],
+    "credentialSubject": {"id": "did:example:learner"},
+}
 
 
 def _token(base: str, client_id: str, secret: str) -> dict[str, str]:
@@ -82,10 +89,6 @@ def test_issue_with_a_token_refuse_without_and_verify(server: str, world: World)
     assert forged.status_code == 400 and forged.json()["verified"] is False
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("edubadge.status") is None,
-    reason="edubadge.status (issue 5) is not in this build: status endpoints answer 501",
-)
 def test_revoke_and_see_the_published_list_change(server: str, world: World) -> None:
     uni = _token(server, world.uni.client_id, world.uni.client_secret)
     credential = _issue(server, uni).json()["verifiableCredential"]
@@ -115,3 +118,48 @@ def test_revoke_and_see_the_published_list_change(server: str, world: World) -> 
     after = httpx.get(url)
     assert _bit(after.json(), index) == 1
     assert after.json()["proof"] != before.json()["proof"]  # signed again
+    verified = httpx.post(
+        f"{server}/credentials/verify", json={"verifiableCredential": credential}, timeout=30
+    )
+    assert verified.status_code == 400
+    status = next(c for c in verified.json()["checks"] if c["id"] == "status")
+    assert status["outcome"] == "failed" and "REVOKED" in status["problems"][0]["type"]
+    again = {**body, "credentialStatus": {**body["credentialStatus"], "status": False}}
+    undo = httpx.post(f"{server}/credentials/status", json=again, headers=uni)
+    assert undo.status_code == 409
+    assert _bit(httpx.get(url).json(), index) == 1
+
+
+def test_suspend_and_reinstate_across_two_server_processes(world: World) -> None:
+    """Two server processes behind one public URL share the store: what one changes, the
+    other publishes at once."""
+    public = "https://badges.example"
+    config = json.loads(world.config.read_text())
+    config["base_url"] = public
+    shared = world.config.parent / "behind-a-proxy.json"
+    shared.write_text(json.dumps(config))
+    with running_server(shared) as first, running_server(shared) as second:
+        other = _token(first, world.other.client_id, world.other.client_secret)
+        issued = httpx.post(
+            f"{first}/credentials/issue", json={"credential": CREDENTIAL}, headers=other, timeout=30
+        ).json()["verifiableCredential"]
+        entries = {e["statusPurpose"]: e for e in issued["credentialStatus"]}
+        suspension = entries["suspension"]
+        path = suspension["statusListCredential"].removeprefix(public)
+        assert path.startswith("/status/other/suspension-")
+        index = int(suspension["statusListIndex"])
+        listed = httpx.get(second + path)
+        assert listed.headers["cache-control"] == "public, max-age=60"
+        assert _bit(listed.json(), index) == 0
+        body: dict[str, Any] = {
+            "credentialId": issued["id"],
+            "credentialStatus": {"statusPurpose": "suspension", "status": True},
+            "reason": "under review",
+        }
+        changed = httpx.post(f"{first}/credentials/status", json=body, headers=other)
+        assert changed.status_code == 200
+        assert _bit(httpx.get(second + path).json(), index) == 1
+        body["credentialStatus"]["status"] = False
+        changed = httpx.post(f"{second}/credentials/status", json=body, headers=other)
+        assert changed.status_code == 200
+        assert _bit(httpx.get(first + path).json(), index) == 0

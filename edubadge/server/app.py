@@ -209,11 +209,7 @@ def create_app(
                 "verifiableCredential is a JSON object, an EnvelopedVerifiableCredential, or a "
                 "compact JWS; not JSON text in a string",
             )
-        result = made.verify(body.verifiableCredential)
-        data = result.to_dict()
-        if result.verified:
-            return JSONResponse(data)
-        raise HttpProblem(400, "verification-failed", _failure(data), **data)
+        return _verdict(made.verify(body.verifiableCredential))
 
     @app.post("/presentations/verify", tags=["VC-API"])
     def verify_presentation(body: VerifyPresentationRequest) -> JSONResponse:
@@ -223,10 +219,7 @@ def create_app(
             challenge=body.options.challenge,
             domain=body.options.domain,
         )
-        data = result.to_dict()
-        if result.verified:
-            return JSONResponse(data)
-        raise HttpProblem(400, "verification-failed", _failure(data), **data)
+        return _verdict(result)
 
     @app.post("/credentials/status", tags=["VC-API"])
     def update_status(body: UpdateStatusRequest, caller: Caller) -> dict[str, Any]:
@@ -278,7 +271,7 @@ def create_app(
         body, with the credential in plain words."""
         components = [c.content() for c in body.components] if body.components else None
         result = made.verify(body.credential.content(), components=components)
-        return {"result": result.to_dict(), "summary": describe(result.document)}
+        return {"result": verdict_json(result), "summary": describe(result.document)}
 
     @app.get("/health", tags=["operations"])
     def health() -> dict[str, str]:
@@ -303,9 +296,23 @@ def _page_file(name: str, media_type: str) -> Response:
     return Response(content, media_type=media_type, headers=PAGE_HEADERS)
 
 
-def _failure(data: dict[str, Any]) -> str:
+def verdict_json(result: Any) -> dict[str, Any]:
+    """A verification result as the service answers it: `result.to_dict()` with the
+    statuses read under `statuses` (a problem document's `status` is the HTTP status)."""
+    data: dict[str, Any] = result.to_dict()
+    if "status" in data:
+        data["statuses"] = data.pop("status")
+    return data
+
+
+def _verdict(result: Any) -> JSONResponse:
+    """200 with the result when verified; else a 400 problem carrying the same members."""
+    data = verdict_json(result)
+    if result.verified:
+        return JSONResponse(data)
     failed = [c["id"] for c in data["checks"] if c["outcome"] == "failed"]
-    return "not verified: " + (", ".join(failed) + " failed" if failed else "no proof verified")
+    detail = "not verified: " + (", ".join(failed) + " failed" if failed else "no proof verified")
+    raise HttpProblem(400, "verification-failed", detail, **data)
 
 
 def _basic(header: str | None) -> tuple[str, str] | None:

@@ -57,7 +57,11 @@ class OAuthClient(_Config):
 class StatusConfig(_Config):
     """Status lists for a profile's credentials (Bitstring Status List)."""
 
-    purposes: tuple[Literal["revocation", "suspension"], ...] = ("revocation", "suspension")
+    purposes: tuple[Literal["revocation", "suspension"], ...] = Field(
+        default=("revocation",),
+        description="revocation alone (the default) keeps credentialStatus one object, as the "
+        "OB 3.0 schema wants; with suspension it is an array",
+    )
     ttl_ms: int = Field(default=DEFAULT_TTL_MS, ge=0, description="how long verifiers may cache")
 
 

@@ -32,11 +32,13 @@ from ..keys.signer import Signer
 from ..model import Organisation, load_microcredential
 from ..net.fetcher import Fetcher
 from ..parsing import parse_json
+from ..status.check import StatusResolver
 from ..verifier import VerificationResult, verify
 from .auth import Principal
 from .config import IssuerProfile, ServerConfig
 from .problems import HttpProblem, forbidden, from_error
 from .status import Action, ListDocument, SigningProfile, StatusBackend, open_status
+from .status_store import OwnListsFetcher, StoreStatus
 
 ENVELOPED = "EnvelopedVerifiableCredential"
 JWT_DATA_URL = "data:application/vc+jwt,"
@@ -119,6 +121,10 @@ class Service:
             for name, p in self.profiles.items()
         }
         self.status = status or open_status(config, signing, db or config.db)
+        lists_fetcher: Fetcher | None = fetcher
+        if isinstance(self.status, StoreStatus):
+            lists_fetcher = OwnListsFetcher(config, self.status, fetcher)
+        self.status_lists = StatusResolver(fetcher=lists_fetcher, loader=self.loader)
 
     def close(self) -> None:
         """Release the status store."""
@@ -133,8 +139,9 @@ class Service:
         """Sign a credential for the caller's profile; the VC-API answer.
 
         The credential's issuer (filled in when absent) must be the profile's; it gets an
-        `id` and `credentialStatus` when the profile keeps status lists. A VC 1.1 credential
-        gets the Data Integrity context, which defines its proof (VC 2.0's context does).
+        `id` and `credentialStatus` when the profile keeps status lists (VC 2.0 credentials
+        only: VC 1.1 has no Bitstring Status List terms). A VC 1.1 credential gets the Data
+        Integrity context, which defines its proof (VC 2.0's context does).
         """
         profile = self._profile_of(principal)
         document = copy.deepcopy(credential)
@@ -181,7 +188,7 @@ class Service:
     def _secure(
         self, profile: Profile, principal: Principal, document: dict[str, Any]
     ) -> dict[str, Any]:
-        if "credentialStatus" not in document:
+        if "credentialStatus" not in document and contexts_of(document)[:1] == [VC2_CONTEXT]:
             credential_id = document.get("id") or f"urn:uuid:{uuid.uuid4()}"
             status = self.status.entries(principal.profile, credential_id)
             if status is not None:  # revoking names the credential by its id
@@ -204,6 +211,7 @@ class Service:
             loader=self.loader,
             fetcher=self.fetcher,
             components=[unwrap(c) for c in components] if components is not None else None,
+            status_lists=self.status_lists,
         )
 
     def verify_presentation(

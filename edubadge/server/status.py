@@ -1,7 +1,7 @@
 """The service's seam to credential status: allocate at issue, change, and serve the lists.
 
-The HTTP layer only knows `StatusBackend`. `open_status` gives the store-backed one when
-this build has `edubadge.status`, and otherwise `NoStatus`, whose every call answers 501.
+The HTTP layer only knows `StatusBackend`; `open_status` gives the one on the status store
+(`status_store.StoreStatus`). A test or another deployment can pass its own to `Service`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from typing import Any, Literal, Protocol
 
 from ..keys.signer import Signer
 from .config import ServerConfig
-from .problems import HttpProblem
 
 Action = Literal["revoke", "suspend", "reinstate"]
 
@@ -53,38 +52,11 @@ class StatusBackend(Protocol):
         """Release the store."""
 
 
-def unavailable() -> HttpProblem:
-    """501: this build has no status store."""
-    return HttpProblem(
-        501,
-        "status-unavailable",
-        "credential status is not available in this build of edubadge (no edubadge.status)",
-    )
-
-
-class NoStatus:
-    """The backend of a build without status lists: issuing works, status calls answer 501."""
-
-    def entries(self, profile: str, credential_id: str) -> Any | None:
-        """No status entry: credentials are issued without `credentialStatus`."""
-        return None
-
-    def change(
-        self, profile: str, credential_id: str, action: Action, *, actor: str, reason: str | None
-    ) -> None:
-        """Always 501."""
-        raise unavailable()
-
-    def list_credential(self, profile: str, name: str) -> ListDocument:
-        """Always 501."""
-        raise unavailable()
-
-    def close(self) -> None:
-        """Nothing to release."""
-
-
 def open_status(
     config: ServerConfig, profiles: Mapping[str, SigningProfile], db: str | None
 ) -> StatusBackend:
-    """The status backend for this build and configuration."""
-    return NoStatus()
+    """The status backend: the status store at `db` (or `$EDUBADGE_STATUS_DB`, or the
+    default SQLite file)."""
+    from .status_store import StoreStatus
+
+    return StoreStatus(config, profiles, db)
