@@ -507,6 +507,9 @@ def test_status_lists_are_public_and_named_exactly(client: TestClient, world: Wo
     listed = client.get(path)
     assert listed.status_code == 200 and listed.headers["content-type"] == "application/vc"
     assert listed.headers["cache-control"] == "public, max-age=3600"
+    as_json_ld = client.get(path, headers={"Accept": "application/ld+json, application/json"})
+    assert as_json_ld.headers["content-type"] == "application/ld+json"
+    assert as_json_ld.content == listed.content
     document = listed.json()
     assert document["id"] == url and document["issuer"] == world.uni.issuer_id
     assert edubadge.verify(document).verified

@@ -19,6 +19,7 @@ from .checking import verify_all
 from .core import DemoRun, Say
 from .issuing import create_issuer, forge, issue_micro_credentials, issue_plain_badge
 from .jwt import issue_jwt
+from .service import issue_over_the_vc_api
 from .stacking import break_the_stack, issue_modules, stack_certificate
 from .status import revoke_and_suspend
 
@@ -34,6 +35,7 @@ STEPS: tuple[Callable[[DemoRun], None], ...] = (
     stack_certificate,
     break_the_stack,
     revoke_and_suspend,
+    issue_over_the_vc_api,
     verify_all,
 )
 

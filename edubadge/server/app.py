@@ -239,14 +239,17 @@ def create_app(
         return {"credentialId": body.credentialId, "updated": True}
 
     @app.get("/status/{profile}/{name}", tags=["status lists"], response_class=JSONResponse)
-    def status_list(profile: str, name: str) -> Response:
-        """A status list credential, cached by HTTP caches for its `ttl`."""
+    def status_list(profile: str, name: str, request: Request) -> Response:
+        """A status list credential, cached by HTTP caches for its `ttl`. Served as
+        `application/vc`, or as the JSON type a client asks for instead."""
         found = made.status_list(profile, name)
         control = "no-cache"
         if found.ttl_ms is not None:
             control = f"public, max-age={found.ttl_ms // 1000}"
         return JSONResponse(
-            found.document, media_type=VC_MEDIA_TYPE, headers={"Cache-Control": control}
+            found.document,
+            media_type=_list_media_type(request.headers.get("accept", "")),
+            headers={"Cache-Control": control, "Vary": "Accept"},
         )
 
     @app.post("/status/{profile}/{name}/publish", status_code=204, tags=["status lists"])
@@ -289,6 +292,17 @@ def create_app(
         return _page_file(name, PAGE_FILES[name] + "; charset=utf-8")
 
     return app
+
+
+def _list_media_type(accept: str) -> str:
+    """`application/vc` unless the client accepts only other JSON types (then the first)."""
+    asked = [part.split(";", 1)[0].strip() for part in accept.split(",")]
+    if not accept or VC_MEDIA_TYPE in asked or "*/*" in asked:
+        return VC_MEDIA_TYPE
+    for media_type in asked:
+        if media_type in ("application/vc+ld+json", "application/ld+json", "application/json"):
+            return media_type
+    return VC_MEDIA_TYPE
 
 
 def _page_file(name: str, media_type: str) -> Response:
