@@ -31,7 +31,7 @@ LAUNCH_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-ALL_CHECKS = ["parse", "context", "data-model", "proof", "issuer-key", "validity"]
+ALL_CHECKS = ["parse", "context", "data-model", "proof", "issuer-key", "status", "validity"]
 
 
 def _require_browser() -> None:

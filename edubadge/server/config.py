@@ -60,7 +60,7 @@ class StatusConfig(_Config):
     purposes: tuple[Literal["revocation", "suspension"], ...] = Field(
         default=("revocation",),
         description="revocation alone (the default) keeps credentialStatus one object, as the "
-        "OB 3.0 schema wants; with suspension it is an array",
+        "OB 3.0 schema wants; with suspension it is an array; none: no status",
     )
     ttl_ms: int = Field(default=DEFAULT_TTL_MS, ge=0, description="how long verifiers may cache")
 

@@ -9,6 +9,7 @@ piece of shared state lives in the status store.
 from __future__ import annotations
 
 import copy
+import importlib
 import os
 import uuid
 from collections.abc import Mapping
@@ -218,16 +219,17 @@ class Service:
         self, presentation: Any, *, challenge: str | None, domain: str | None
     ) -> Any:
         """Verify a presentation (needs `edubadge.presentations`); returns its result."""
-        try:
-            from .. import presentations  # type: ignore[attr-defined]
+        try:  # edubadge.presentations comes with the ECDSA and presentation work (issue 4a)
+            presentations = importlib.import_module("edubadge.presentations")
         except ImportError:
             raise HttpProblem(
                 501,
                 "presentations-unavailable",
                 "presentation verification is not available in this build of edubadge",
             ) from None
-        return presentations.verify_presentation(
-            presentation, challenge=challenge, domain=domain, loader=self.loader
+        verify_presentation = presentations.verify_presentation
+        return verify_presentation(
+            unwrap(presentation), challenge=challenge, domain=domain, loader=self.loader
         )
 
     # --- status ----------------------------------------------------------------------------

@@ -47,8 +47,8 @@ class StoreStatus:
         self.ttl_ms: dict[str, int] = {}
         self.lists: dict[str, StatusLists] = {}
         for profile in config.profiles:
-            if profile.status is None:
-                continue
+            if profile.status is None or not profile.status.purposes:
+                continue  # issued without credentialStatus
             self.ttl_ms[profile.name] = profile.status.ttl_ms
             self.lists[profile.name] = StatusLists(
                 self.store,
