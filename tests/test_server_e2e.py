@@ -6,11 +6,13 @@ import base64
 import gzip
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from .server_world import World, description, make_world, require_server_extra, running_server
+from .status_support import store_url
 
 require_server_extra()
 
@@ -163,3 +165,23 @@ def test_suspend_and_reinstate_across_two_server_processes(world: World) -> None
         changed = httpx.post(f"{second}/credentials/status", json=body, headers=other)
         assert changed.status_code == 200
         assert _bit(httpx.get(first + path).json(), index) == 0
+
+
+def test_revocation_on_postgresql_with_two_workers(world: World, tmp_path: Path) -> None:
+    """The same flow with the store on PostgreSQL (by configuration: --db) and two worker
+    processes answering in turn."""
+    with (
+        store_url("postgres", tmp_path) as dsn,
+        running_server(world.config, db=dsn, workers=2) as base,
+    ):
+        uni = _token(base, world.uni.client_id, world.uni.client_secret)
+        credentials = [_issue(base, uni).json()["verifiableCredential"] for _ in range(4)]
+        entries = [c["credentialStatus"] for c in credentials]
+        assert len({(e["statusListCredential"], e["statusListIndex"]) for e in entries}) == 4
+        target, entry = credentials[2], entries[2]
+        index = int(entry["statusListIndex"])
+        assert _bit(httpx.get(entry["statusListCredential"]).json(), index) == 0
+        body = {"credentialId": target["id"], "credentialStatus": {"statusPurpose": "revocation"}}
+        assert httpx.post(f"{base}/credentials/status", json=body, headers=uni).status_code == 200
+        for _ in range(4):  # whichever worker answers, the list shows the revocation
+            assert _bit(httpx.get(entry["statusListCredential"]).json(), index) == 1
