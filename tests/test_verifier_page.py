@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import json
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,8 +17,10 @@ import pytest
 
 from edubadge.bake import bake
 from edubadge.demo.baking import badge_png
+from edubadge.stacking.rules import StackRule
 
 from .server_world import World, description, make_world, require_server_extra, running_server
+from .stacking_world import ACHIEVEMENT, world
 
 CHROMIUM = "/usr/bin/chromium"
 LAUNCH_ARGS = [
@@ -39,8 +40,6 @@ def _require_browser() -> None:
     missing = []
     if not Path(CHROMIUM).exists():
         missing.append(f"{CHROMIUM} (apt-get install chromium)")
-    if shutil.which("chromedriver") is None:
-        missing.append("chromedriver (apt-get install chromium-driver)")
     try:
         import playwright  # noqa: F401
     except ImportError:
@@ -59,22 +58,22 @@ from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> World:
+def issuers(tmp_path_factory: pytest.TempPathFactory) -> World:
     return make_world(tmp_path_factory.mktemp("page"))
 
 
 @pytest.fixture(scope="module")
-def server(world: World) -> Iterator[str]:
-    with running_server(world.config) as base:
+def server(issuers: World) -> Iterator[str]:
+    with running_server(issuers.config) as base:
         yield base
 
 
 @pytest.fixture(scope="module")
-def credential(server: str, world: World) -> dict[str, Any]:
+def credential(server: str, issuers: World) -> dict[str, Any]:
     answer = httpx.post(
         f"{server}/micro-credentials/issue",
         json={"microCredential": description()},
-        headers=world.uni.headers,
+        headers=issuers.uni.headers,
         timeout=30,
     )
     assert answer.status_code == 201, answer.text
@@ -205,4 +204,39 @@ def test_fits_a_phone_screen(browser: Any, server: str, credential: dict[str, An
         "[...document.querySelectorAll('textarea, input')].every(e => e.labels.length > 0)"
     )
     assert labels
+    page.close()
+
+
+def test_a_stack_shows_each_component_and_rule_clause(
+    browser: Any, server: str, tmp_path: Path
+) -> None:
+    w = world()
+    rule = StackRule.from_json(
+        {"allOf": [ACHIEVEMENT + "m1", ACHIEVEMENT + "m2"], "minimumCredits": 10}
+    ).to_json()
+    modules = [w.pool["m1"], w.pool["m2"]]
+    stacked = w.stack_document(modules, rule)
+    files = []
+    for name, module in zip(("m1.json", "m2.json"), modules, strict=True):
+        (tmp_path / name).write_text(json.dumps(module))
+        files.append(str(tmp_path / name))
+    page = _open(browser, server)
+    page.fill("#credential-text", json.dumps(stacked))
+    page.click("summary")  # open "Component credentials"
+    page.set_input_files("#component-files", files)
+    page.click("#check-button")
+    verdict, checks, _ = _read(page)
+    assert verdict.startswith("\u2713 Genuine"), checks
+    assert checks["components"][0] == "passed" and checks["stack-rule"][0] == "passed"
+    shown = [li.inner_text() for li in page.query_selector_all("#components li")]
+    assert len(shown) == 2 and all("Module m" in text for text in shown)
+    clauses = page.query_selector_all("#rule li")
+    assert {c.get_attribute("data-outcome") for c in clauses} == {"passed"}
+    assert any("minimumCredits" in c.inner_text() for c in clauses)
+
+    page.set_input_files("#component-files", files[:1])  # m2 left out
+    page.click("#check-button")
+    page.wait_for_selector("#verdict.bad")
+    missing = page.query_selector_all("#components li[data-outcome=failed]")
+    assert len(missing) == 1 and "missing" in missing[0].inner_text()
     page.close()
