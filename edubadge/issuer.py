@@ -24,6 +24,11 @@ if TYPE_CHECKING:
     from .status.lists import StatusLists
 
 DEFAULT_SUITE = "eddsa-rdfc-2022"
+# What a holder must always disclose from a selective disclosure credential (ecdsa-sd-2023)
+# unless the issuer says otherwise: who issued it, when it is valid, and where its status is,
+# so that no disclosure can hide its issuer, its expiry or its revocation.
+MANDATORY_MEMBERS = ("issuer", "validFrom", "validUntil", "credentialStatus")
+MANDATORY_POINTERS = "mandatoryPointers"
 
 
 class Issuer:
@@ -76,7 +81,17 @@ class Issuer:
     def sign(
         self, document: Mapping[str, Any], *, options: Mapping[str, Any] | None = None
     ) -> dict[str, Any]:
-        """Add this issuer's proof to a document."""
+        """Add this issuer's proof to a document.
+
+        With a selective disclosure suite, `options={"mandatoryPointers": [...]}` lists the
+        JSON pointers every disclosure must reveal; by default those of `MANDATORY_MEMBERS`
+        the document has.
+        """
+        options = dict(options or {})
+        if MANDATORY_POINTERS in get_suite(self.suite).option_names:
+            options.setdefault(
+                MANDATORY_POINTERS, [f"/{name}" for name in MANDATORY_MEMBERS if name in document]
+            )
         return add_proof(
             document, self.signer, suite=self.suite, options=options, loader=self.loader
         )

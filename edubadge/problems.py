@@ -31,9 +31,17 @@ PROBLEM_TYPES: dict[str, tuple[str, int | None, str]] = {
         -18,
         "Proof Transformation Error",
     ),
+    "INVALID_CHALLENGE_ERROR": (SECURITY + "INVALID_CHALLENGE_ERROR", None, "Invalid Challenge"),
+    "INVALID_DOMAIN_ERROR": (SECURITY + "INVALID_DOMAIN_ERROR", None, "Invalid Domain"),
     "NOT_YET_VALID": (EDUBADGE + "NOT_YET_VALID", None, "Not Yet Valid"),
     "EXPIRED": (EDUBADGE + "EXPIRED", None, "Expired"),
     "ISSUER_KEY_MISMATCH": (EDUBADGE + "ISSUER_KEY_MISMATCH", None, "Issuer Key Mismatch"),
+    "HOLDER_KEY_MISMATCH": (EDUBADGE + "HOLDER_KEY_MISMATCH", None, "Holder Key Mismatch"),
+    "CREDENTIAL_NOT_VERIFIED": (
+        EDUBADGE + "CREDENTIAL_NOT_VERIFIED",
+        None,
+        "Presented Credential Not Verified",
+    ),
     "STATUS_RETRIEVAL_ERROR": (
         STATUS_LIST + "STATUS_RETRIEVAL_ERROR",
         None,

@@ -32,6 +32,7 @@ from .datamodel import (
     credential_problems,
     inline_contexts,
     parse_datetime_stamp,
+    types_of,
 )
 from .envelopes import jose
 from .envelopes.envelope import Envelope, is_jades, parse_envelope
@@ -120,6 +121,7 @@ class _State:
     purpose: str
     issuer_binding: bool
     allow_inline_contexts: bool
+    what: str = "credential"  # or "presentation": parse, context and proof are shared
     components: Sequence[Any] | None = None
     trusted_issuers: Collection[str] | None = None
     learner: Mapping[str, str] | None = None
@@ -153,13 +155,13 @@ def _parse(state: _State, check: Check) -> None:
             if state.envelope.legacy:
                 check.warnings.append("a VC 1.1 JWT (the credential in a vc claim); legacy")
         else:
-            raw = load_document(raw, what="credential")
+            raw = load_document(raw, what=state.what)
     except (InputError, ProofError, OSError) as error:
         message = error.message if isinstance(error, EdubadgeError) else str(error)
         check.fail("PARSING_ERROR", message)
         return
     if not isinstance(raw, dict):
-        check.fail("PARSING_ERROR", "a credential is a JSON object")
+        check.fail("PARSING_ERROR", f"a {state.what} is a JSON object")
         return
     if is_jades(raw):
         _open_envelope(state, check, raw)
@@ -241,6 +243,14 @@ def _context(state: _State, check: Check) -> None:
 
 def _data_model(state: _State, check: Check) -> None:
     assert state.document is not None
+    if "VerifiablePresentation" in types_of(state.document):
+        check.fail(
+            "MALFORMED_VALUE_ERROR",
+            "this is a presentation, not a credential: verify it with verify_presentation(), "
+            "giving the challenge and domain you expect",
+            "$.type",
+        )
+        return
     for path, message in credential_problems(state.document):
         check.fail("MALFORMED_VALUE_ERROR", f"{path} {message}", path)
 
@@ -268,7 +278,7 @@ def _proof(state: _State, check: Check) -> None:
             check.detail = "secured by the JWS envelope (see envelope)"
         return
     if not proofs:
-        check.fail("PROOF_VERIFICATION_ERROR", "the credential has no proof: it is not signed")
+        check.fail("PROOF_VERIFICATION_ERROR", f"the {state.what} has no proof: it is not signed")
         return
     state.proof_outcomes = verify_proofs(
         state.document,
@@ -278,6 +288,7 @@ def _proof(state: _State, check: Check) -> None:
         fetcher=state.fetcher,
     )
     for outcome in state.proof_outcomes:
+        check.warnings.extend(outcome.warnings)
         if outcome.error is not None:
             failure = outcome.error
             check.fail(_problem_kind(failure), f"proof {outcome.index}: {failure}", failure.path)
@@ -466,6 +477,19 @@ _JADES_PIPELINE: Pipeline = (
 )
 
 
+def status_resolver(
+    status_lists: Mapping[str, Any] | StatusResolver | None,
+    fetcher: Fetcher | None,
+    loader: DocumentLoader,
+) -> StatusResolver | None:
+    """What the `status` check reads lists from (None: nothing given, the check is skipped)."""
+    if isinstance(status_lists, StatusResolver):
+        return status_lists
+    if status_lists is not None or fetcher is not None:
+        return StatusResolver(status_lists, fetcher=fetcher, loader=loader)
+    return None
+
+
 def verify(
     credential: dict[str, Any] | str | bytes | os.PathLike[str],
     *,
@@ -507,11 +531,7 @@ def verify(
     """
     loader = loader or default_loader()
     fetcher = None if fetcher is None else memoized(fetcher)
-    resolver: StatusResolver | None = None
-    if isinstance(status_lists, StatusResolver):
-        resolver = status_lists
-    elif status_lists is not None or fetcher is not None:
-        resolver = StatusResolver(status_lists, fetcher=fetcher, loader=loader)
+    resolver = status_resolver(status_lists, fetcher, loader)
     state = _State(
         raw=credential,
         loader=loader,
@@ -528,20 +548,7 @@ def verify(
     )
     checks = [Check("parse")]
     _parse(state, checks[0])
-    pipeline = _JADES_PIPELINE if state.seal is not None else _PIPELINE
-    for check_id, run in pipeline:
-        if check_id == "envelope" and state.envelope is None:
-            continue  # only an enveloped credential has this check
-        check = Check(check_id)
-        checks.append(check)
-        if state.document is None:
-            check.outcome = "skipped"
-            check.detail = "the input could not be parsed"
-            continue
-        try:
-            run(state, check)
-        except EdubadgeError as error:  # a check's own guard: report, never raise
-            check.fail("MALFORMED_VALUE_ERROR", str(error))
+    checks += run_checks(state, _JADES_PIPELINE if state.seal is not None else _PIPELINE)
     if state.document is not None and (components is not None or _is_stack(state.document)):
         for check_id, run in _STACK_PIPELINE:
             check = Check(check_id)
@@ -558,6 +565,29 @@ def verify(
         rule=stack.clauses if stack else [],
         statuses=state.statuses,
     )
+
+
+def run_checks(state: _State, pipeline: Pipeline) -> list[Check]:
+    """Run the checks of a pipeline after `parse` (skipped when parsing found no document).
+
+    The presentation verifier (`presentations.py`) runs its own pipeline through this, with
+    the shared `_parse`, `_context`, `_envelope` and `_proof`.
+    """
+    checks = []
+    for check_id, run in pipeline:
+        if check_id == "envelope" and state.envelope is None:
+            continue  # only an enveloped credential has this check
+        check = Check(check_id)
+        checks.append(check)
+        if state.document is None:
+            check.outcome = "skipped"
+            check.detail = "the input could not be parsed"
+            continue
+        try:
+            run(state, check)
+        except EdubadgeError as error:  # a check's own guard: report, never raise
+            check.fail("MALFORMED_VALUE_ERROR", str(error))
+    return checks
 
 
 def _is_stack(document: dict[str, Any]) -> bool:

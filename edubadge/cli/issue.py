@@ -28,9 +28,12 @@ def _issue(
                 "--part-of issues a stack module with a Data Integrity proof, not a JWT"
             )
         return issuer.issue_jwt(record, micro_credential=micro, profile=args.jwt_profile)
+    options = {"mandatoryPointers": args.mandatory} if args.mandatory else None
     if args.part_of:
-        return unbundle([record], issuer, part_of=args.part_of, micro_credential=micro)[0]
-    return issuer.issue(record, micro_credential=micro)
+        return unbundle(
+            [record], issuer, part_of=args.part_of, micro_credential=micro, options=options
+        )[0]
+    return issuer.issue(record, micro_credential=micro, options=options)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -41,6 +44,10 @@ def run(args: argparse.Namespace) -> int:
         if not hasattr(signer, "with_signature_algorithm"):
             raise InputError("--alg needs a key pair or a PKCS#11 key")
         signer = signer.with_signature_algorithm(args.alg)
+    if args.deterministic:
+        if not hasattr(signer, "with_deterministic_nonces"):
+            raise InputError("--deterministic needs a key file (a token chooses its own nonces)")
+        signer = signer.with_deterministic_nonces()
     issuer = issuer_from(request, args.input, signer, args.suite)
     record = load_microcredential(request)
     if args.no_status or not (args.db or os.environ.get("EDUBADGE_STATUS_DB")):
@@ -68,6 +75,18 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     add_passphrase_options(parser)
     parser.add_argument("--suite", default=DEFAULT_SUITE, choices=suite_names())
+    parser.add_argument(
+        "--mandatory",
+        action="append",
+        metavar="POINTER",
+        help="ecdsa-sd-2023: a JSON pointer every disclosure must reveal (repeatable; default: "
+        "/issuer, /validFrom, /validUntil, /credentialStatus where present)",
+    )
+    parser.add_argument(
+        "--deterministic",
+        action="store_true",
+        help="sign with RFC 6979 deterministic nonces (ECDSA): the same input, the same proof",
+    )
     parser.add_argument(
         "--envelope",
         choices=("jwt",),

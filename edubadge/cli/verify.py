@@ -14,9 +14,12 @@ from typing import Any
 
 from cryptography import x509
 
+from ..datamodel import types_of
 from ..envelopes.certificates import load_certificates
-from ..errors import CertificateError, InputError
+from ..errors import CertificateError, EdubadgeError, InputError
 from ..net.https import HttpsFetcher
+from ..parsing import parse_json
+from ..presentations import PresentationResult, verify_presentation
 from ..verifier import VerificationResult, verify
 from .common import (
     EXIT_NOT_VERIFIED,
@@ -31,19 +34,45 @@ from .common import (
 MARKS = {"passed": "ok     ", "failed": "FAILED ", "skipped": "skipped"}
 
 
-def describe(result: VerificationResult) -> str:
-    """A verification result as readable lines."""
+def _check_lines(result: VerificationResult, indent: str) -> list[str]:
     lines = []
-    document = result.document or {}
-    issuer = document.get("issuer")
-    issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
-    if document:
-        lines.append(f"credential {document.get('id', '(no id)')} issued by {issuer_id}")
     for check in result.checks:
         detail = f"  {check.detail}" if check.detail else ""
-        lines.append(f"  {MARKS[check.outcome]} {check.id}{detail}")
-        lines += [f"          - {problem.detail}" for problem in check.problems]
-        lines += [f"          ! {warning}" for warning in check.warnings]
+        lines.append(f"{indent}{MARKS[check.outcome]} {check.id}{detail}")
+        lines += [f"{indent}        - {problem.detail}" for problem in check.problems]
+        lines += [f"{indent}        ! {warning}" for warning in check.warnings]
+    return lines
+
+
+def _who(document: dict[str, object], role: str) -> str | None:
+    party = document.get(role)
+    value = party.get("id") if isinstance(party, dict) else party
+    return str(value) if value is not None else None
+
+
+def describe(result: VerificationResult) -> str:
+    """A verification result as readable lines (a presentation's credentials indented)."""
+    lines = []
+    document = result.document or {}
+    if isinstance(result, PresentationResult):
+        if document:
+            lines.append(
+                f"presentation {document.get('id', '(no id)')} by {_who(document, 'holder')}"
+            )
+        lines += _check_lines(result, "  ")
+        for index, credential in enumerate(result.credentials):
+            inner = credential.document or {}
+            lines.append(
+                f"  credential {index}: {inner.get('id', '(no id)')} issued by "
+                f"{_who(inner, 'issuer')}: {'verified' if credential.verified else 'NOT verified'}"
+            )
+            lines += _check_lines(credential, "    ")
+    else:
+        if document:
+            lines.append(
+                f"credential {document.get('id', '(no id)')} issued by {_who(document, 'issuer')}"
+            )
+        lines += _check_lines(result, "  ")
     if result.components:
         lines.append("components:")
         for component in result.components:
@@ -60,6 +89,14 @@ def describe(result: VerificationResult) -> str:
             lines.append(f"  {mark} {clause.name}: {clause.detail}")
     lines.append("VERIFIED" if result.verified else "NOT VERIFIED")
     return "\n".join(lines) + "\n"
+
+
+def _is_presentation(data: bytes) -> bool:
+    try:
+        document = parse_json(data)
+    except EdubadgeError:
+        return False  # not JSON (an image, a JWS...): the verifier says what it is
+    return isinstance(document, dict) and "VerifiablePresentation" in types_of(document)
 
 
 def status_lists_from(args: argparse.Namespace) -> dict[str, Any] | None:
@@ -94,6 +131,23 @@ def run(args: argparse.Namespace) -> int:
         data = Path(args.file).read_bytes()
     except OSError as error:
         raise InputError(f"cannot read {args.file}: {error.strerror}") from None
+    fetcher = HttpsFetcher(ca_file=args.ca_file) if args.fetch else None
+    if args.challenge is not None or _is_presentation(data):
+        if args.challenge is None:
+            raise InputError(
+                f"{args.file} is a presentation: it is verified against the challenge you gave "
+                "its holder",
+                hint="pass --challenge (and --domain)",
+            )
+        result: VerificationResult = verify_presentation(
+            data,
+            challenge=args.challenge,
+            domain=args.domain,
+            loader=loader_from(args),
+            fetcher=fetcher,
+            status_lists=status_lists_from(args),
+        )
+        return _report(args, result)
     components = [read_json(path, "component") for path in args.component]
     learner = {}
     for item in args.learner:
@@ -108,9 +162,13 @@ def run(args: argparse.Namespace) -> int:
         trusted_issuers=args.trust or None,
         learner=learner or None,
         trust_anchors=_anchors(args.trust_anchor),
-        fetcher=HttpsFetcher(ca_file=args.ca_file) if args.fetch else None,
+        fetcher=fetcher,
         status_lists=status_lists_from(args),
     )
+    return _report(args, result)
+
+
+def _report(args: argparse.Namespace, result: VerificationResult) -> int:
     if result.check("parse").outcome == "failed":
         print(f"edubadge: {args.file}: {result.problems[0].detail}", file=sys.stderr)
         if args.json:
@@ -126,9 +184,16 @@ def run(args: argparse.Namespace) -> int:
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the subcommand."""
     parser = commands.add_parser(
-        "verify", help="verify a credential: exit 0 verified, 1 not verified, 2 bad input"
+        "verify",
+        help="verify a credential or presentation: exit 0 verified, 1 not verified, 2 bad input",
     )
     parser.add_argument("file")
+    parser.add_argument(
+        "--challenge", help="for a presentation: the challenge you gave the holder (required)"
+    )
+    parser.add_argument(
+        "--domain", help="for a presentation: your domain, which its proof must name"
+    )
     parser.add_argument("--json", action="store_true", help="print the full result as JSON")
     parser.add_argument(
         "--component",

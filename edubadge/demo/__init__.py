@@ -22,6 +22,7 @@ from .jwt import issue_jwt
 from .service import issue_over_the_vc_api
 from .stacking import break_the_stack, issue_modules, stack_certificate
 from .status import revoke_and_suspend
+from .wallet import issue_ecdsa_credentials, present_credentials
 
 STEPS: tuple[Callable[[DemoRun], None], ...] = (
     create_issuer,
@@ -35,6 +36,8 @@ STEPS: tuple[Callable[[DemoRun], None], ...] = (
     stack_certificate,
     break_the_stack,
     revoke_and_suspend,
+    issue_ecdsa_credentials,
+    present_credentials,
     issue_over_the_vc_api,
     verify_all,
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..presentations import verify_presentation
 from ..stacking import select_components
 from ..verifier import VerificationResult, verify
 from .core import DemoRun
@@ -18,6 +19,31 @@ def verdict(result: VerificationResult) -> str:
     if "SUSPENDED" in kinds:
         return "suspended"
     return "verified" if result.verified else "invalid"
+
+
+def _verify(run: DemoRun, entry: dict[str, Any], lists: dict[str, Any]) -> VerificationResult:
+    path = run.directory / entry["file"]
+    if entry["role"] == "presentation":
+        challenge, domain = run.challenges[entry["file"]]
+        return verify_presentation(
+            path, challenge=challenge, domain=domain, loader=run.loader, status_lists=lists
+        )
+    components = None
+    if entry["role"] == "stack":
+        # a holder's wallet: the credentials among the artifacts that the stack pins
+        held = [
+            run.read(e["file"])
+            for e in run.manifest
+            if e["role"] == "credential" and e["file"].endswith(".json")
+        ]
+        components = select_components(run.read(entry["file"]), held)
+    return verify(
+        path,
+        loader=run.loader,
+        components=components,
+        trust_anchors=run.trust_anchors,
+        status_lists=lists,
+    )
 
 
 def published_lists(run: DemoRun) -> dict[str, Any]:
@@ -38,22 +64,7 @@ def verify_all(run: DemoRun) -> None:
         if entry["role"] == "public-key":
             entry["checked"] = True
             continue
-        components = None
-        if entry["role"] == "stack":
-            # a holder's wallet: the credentials among the artifacts that the stack pins
-            held = [
-                run.read(e["file"])
-                for e in run.manifest
-                if e["role"] == "credential" and e["file"].endswith(".json")
-            ]
-            components = select_components(run.read(entry["file"]), held)
-        result = verify(
-            run.directory / entry["file"],
-            loader=run.loader,
-            components=components,
-            trust_anchors=run.trust_anchors,
-            status_lists=lists,
-        )
+        result = _verify(run, entry, lists)
         got = verdict(result)
         entry["checked"] = got == entry["expect"]
         reason = f"  ({result.problems[0].detail})" if result.problems else ""

@@ -12,6 +12,7 @@ from cryptography import x509
 
 from ..issuer import Issuer
 from ..jsonld.loader import DocumentLoader
+from ..keys.signer import Signer
 from ..status.store import StatusStore
 
 Say = Callable[[str], None]
@@ -28,6 +29,9 @@ class DemoRun:
     issuers: dict[str, Issuer] = field(default_factory=dict)
     store: StatusStore | None = None
     trust_anchors: list[x509.Certificate] = field(default_factory=list)  # for sealed artifacts
+    holders: dict[str, Signer] = field(default_factory=dict)
+    # presentation file -> (challenge, domain) its verifier expects
+    challenges: dict[str, tuple[str, str]] = field(default_factory=dict)
     step: int = 0
 
     def heading(self, text: str) -> None:
