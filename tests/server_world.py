@@ -47,11 +47,13 @@ class World:
     uni: Issuer
     other: Issuer
     jwt: Issuer
+    ecdsa: Issuer
 
 
 def make_world(folder: Path) -> World:
-    """Three profiles: `uni` (eddsa-rdfc-2022, revocation), `other` (eddsa-jcs-2022,
-    revocation and suspension, a one-minute ttl), `jwt` (OB 3.0 VC-JWTs, RSA)."""
+    """Four profiles: `uni` (eddsa-rdfc-2022, revocation), `other` (eddsa-jcs-2022,
+    revocation and suspension, a one-minute ttl), `jwt` (OB 3.0 VC-JWTs, RSA), `ecdsa`
+    (ecdsa-rdfc-2019, P-256)."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "token-secret").write_text(TOKEN_SECRET)
     profiles, issuers = [], {}
@@ -59,6 +61,7 @@ def make_world(folder: Path) -> World:
         ("uni", "eddsa-rdfc-2022", "Ed25519", None),
         ("other", "eddsa-jcs-2022", "Ed25519", None),
         ("jwt", "eddsa-rdfc-2022", "RSA", "jwt"),
+        ("ecdsa", "ecdsa-rdfc-2019", "P-256", None),
     ):
         key = keys.generate(key_type, bits=2048 if key_type == "RSA" else None)
         keys.save_key(key, folder / f"{name}.key")
@@ -83,7 +86,7 @@ def make_world(folder: Path) -> World:
             {"token_secret_file": "token-secret", "db": "sqlite:///status.db", "profiles": profiles}
         )
     )
-    return World(config, issuers["uni"], issuers["other"], issuers["jwt"])
+    return World(config, issuers["uni"], issuers["other"], issuers["jwt"], issuers["ecdsa"])
 
 
 def description() -> dict[str, Any]:

@@ -15,9 +15,11 @@ from typing import Any
 import pytest
 
 import edubadge
+from edubadge import keys
 from edubadge.bake import bake
 from edubadge.demo.baking import badge_png
 from edubadge.errors import InputError, InvalidFieldsError
+from edubadge.presentations import present
 from edubadge.server.config import ServerConfig, hash_secret, load_config
 from edubadge.server.launch import bootstrap, settle
 
@@ -87,10 +89,16 @@ def test_issue_with_an_api_key_verifies(client: TestClient, world: World) -> Non
     assert verified.status_code == 200 and verified.json()["verified"] is True
 
 
-def test_each_profile_signs_with_its_own_key_and_suite(client: TestClient, world: World) -> None:
-    credential = _issue(client, world.other.headers).json()["verifiableCredential"]
-    assert credential["issuer"] == world.other.issuer_id
-    assert credential["proof"]["cryptosuite"] == "eddsa-jcs-2022"
+@pytest.mark.parametrize(
+    ("name", "suite"), [("other", "eddsa-jcs-2022"), ("ecdsa", "ecdsa-rdfc-2019")]
+)
+def test_each_profile_signs_with_its_own_key_and_suite(
+    client: TestClient, world: World, name: str, suite: str
+) -> None:
+    issuer = getattr(world, name)
+    credential = _issue(client, issuer.headers).json()["verifiableCredential"]
+    assert credential["issuer"] == issuer.issuer_id
+    assert credential["proof"]["cryptosuite"] == suite
     assert edubadge.verify(credential).verified
 
 
@@ -258,12 +266,29 @@ def test_the_page_api_takes_a_baked_png_and_describes_it(client: TestClient, wor
     assert bad.status_code == 422
 
 
-def test_presentations_answer_501_until_supported(client: TestClient) -> None:
-    answer = client.post(
-        "/presentations/verify",
-        json={"verifiablePresentation": {"type": "VerifiablePresentation"}},
+def test_presentations_are_verified_for_the_verifiers_challenge(
+    client: TestClient, world: World
+) -> None:
+    holder = keys.generate()
+    credential = _issue(client, world.uni.headers).json()["verifiableCredential"]
+    presentation = present(
+        [credential], holder, challenge="nonce-123", domain="https://verifier.example"
     )
-    assert answer.status_code in (400, 501)
+
+    def check(options: dict[str, Any]) -> Any:
+        body = {"verifiablePresentation": presentation, "options": options}
+        return client.post("/presentations/verify", json=body)
+
+    answer = check({"challenge": "nonce-123", "domain": "https://verifier.example"})
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["presentation"]["holder"] == holder.controller
+    assert [c["verified"] for c in answer.json()["credentials"]] == [True]
+    replayed = check({"challenge": "nonce-456", "domain": "https://verifier.example"})
+    assert replayed.status_code == 400 and "challenge failed" in replayed.json()["detail"]
+    unbound = check({"domain": "https://verifier.example"})
+    assert (
+        unbound.status_code == 422 and unbound.json()["errors"][0]["path"] == "$.options.challenge"
+    )
 
 
 # --- problems -------------------------------------------------------------------------------

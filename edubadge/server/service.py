@@ -9,15 +9,16 @@ piece of shared state lives in the status store.
 from __future__ import annotations
 
 import copy
-import importlib
 import os
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import unquote
 
 from .. import keys
 from ..datamodel import (
+    ENVELOPED_CREDENTIAL,
     VC1_CONTEXT,
     VC2_CONTEXT,
     context_problems,
@@ -33,6 +34,7 @@ from ..keys.signer import Signer
 from ..model import Organisation, load_microcredential
 from ..net.fetcher import Fetcher
 from ..parsing import parse_json
+from ..presentations import PresentationResult, verify_presentation
 from ..status.check import StatusResolver
 from ..verifier import VerificationResult, verify
 from .auth import Principal
@@ -41,7 +43,6 @@ from .problems import HttpProblem, forbidden, from_error
 from .status import Action, ListDocument, SigningProfile, StatusBackend, open_status
 from .status_store import OwnListsFetcher, StoreStatus
 
-ENVELOPED = "EnvelopedVerifiableCredential"
 JWT_DATA_URL = "data:application/vc+jwt,"
 DI_CONTEXT = "https://w3id.org/security/data-integrity/v2"
 
@@ -217,19 +218,23 @@ class Service:
 
     def verify_presentation(
         self, presentation: Any, *, challenge: str | None, domain: str | None
-    ) -> Any:
-        """Verify a presentation (needs `edubadge.presentations`); returns its result."""
-        try:  # edubadge.presentations comes with the ECDSA and presentation work (issue 4a)
-            presentations = importlib.import_module("edubadge.presentations")
-        except ImportError:
+    ) -> PresentationResult:
+        """Verify a presentation for the caller's `challenge` (required: an unbound
+        presentation could be a replay) and `domain`, and every credential in it."""
+        if not challenge:
             raise HttpProblem(
-                501,
-                "presentations-unavailable",
-                "presentation verification is not available in this build of edubadge",
-            ) from None
-        verify_presentation = presentations.verify_presentation
+                422,
+                "invalid-request",
+                "options.challenge is required: the nonce the holder's proof must answer",
+                errors=[{"path": "$.options.challenge", "detail": "required"}],
+            )
         return verify_presentation(
-            unwrap(presentation), challenge=challenge, domain=domain, loader=self.loader
+            unwrap(presentation),
+            challenge=challenge,
+            domain=domain,
+            loader=self.loader,
+            status_lists=self.status_lists,
+            fetcher=self.fetcher,
         )
 
     # --- status ----------------------------------------------------------------------------
@@ -262,13 +267,13 @@ def _read_context(config: ServerConfig, url: str, path: str) -> Any:
 
 def enveloped(token: str) -> dict[str, Any]:
     """A VC 2.0 `EnvelopedVerifiableCredential` holding a compact JWS."""
-    return {"@context": [VC2_CONTEXT], "id": JWT_DATA_URL + token, "type": ENVELOPED}
+    return {"@context": [VC2_CONTEXT], "id": JWT_DATA_URL + token, "type": ENVELOPED_CREDENTIAL}
 
 
 def unwrap(credential: Any) -> Any:
     """The compact JWS inside an `EnvelopedVerifiableCredential`, or the credential as it is."""
-    if isinstance(credential, dict) and ENVELOPED in types_of(credential):
+    if isinstance(credential, dict) and ENVELOPED_CREDENTIAL in types_of(credential):
         ident = credential.get("id")
         if isinstance(ident, str) and ident.startswith(JWT_DATA_URL):
-            return ident.removeprefix(JWT_DATA_URL)
+            return unquote(ident.removeprefix(JWT_DATA_URL))
     return credential
