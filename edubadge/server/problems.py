@@ -26,7 +26,6 @@ TITLES = {
     415: "Unsupported Media Type",
     422: "Unprocessable Content",
     500: "Internal Server Error",
-    501: "Not Implemented",
 }
 
 
