@@ -65,7 +65,9 @@ async def _client(
             )
             results["verify"].append(time.perf_counter() - start)
             if verified.status_code != 200 or not verified.json().get("verified"):
-                results["errors"].append(f"verify {verified.status_code}: {verified.text[:200]}")
+                problems = verified.json().get("problems") or [{"detail": verified.text[:300]}]
+                details = "; ".join(str(p.get("detail")) for p in problems)
+                results["errors"].append(f"verify {verified.status_code}: {details}")
 
 
 async def _run(base: str, api_key: str, clients: int, seconds: float) -> dict[str, Any]:

@@ -9,6 +9,7 @@ import sys
 import time
 import warnings
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -551,3 +552,22 @@ def test_status_lists_are_public_and_named_exactly(client: TestClient, world: Wo
     assert publish.status_code == 204
     assert client.post(f"{path}/publish").status_code == 401
     assert client.post(f"{path}/publish", headers=world.other.headers).status_code == 403
+
+
+def test_a_list_signed_again_is_valid_for_a_verification_begun_just_before(
+    client: TestClient, world: World
+) -> None:
+    """Found under load: a revocation makes the next read sign the list again; a verification
+    that began a moment earlier must not find that list "not yet valid"."""
+    service = client.app.state.service  # type: ignore[attr-defined]
+    kept = _issue(client, world.uni.headers).json()["verifiableCredential"]
+    gone = _issue(client, world.uni.headers).json()["verifiableCredential"]
+    begun = datetime.now(UTC) - timedelta(seconds=30)
+    assert (
+        _status(client, world.uni.headers, gone["id"], statusPurpose="revocation").status_code
+        == 200
+    )
+    result = edubadge.verify(
+        kept, loader=service.loader, status_lists=service.status_lists, now=begun
+    )
+    assert result.verified, result.to_dict()

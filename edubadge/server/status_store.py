@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ..errors import EdubadgeError, FetchError, StatusChangeError
@@ -30,6 +31,10 @@ _CHANGES = {
     "reinstate": ("suspension", 0),
 }
 ACTOR = "edubadge serve"  # who signs lists when a read finds them out of date
+# A list signed on a read is valid from a minute before: a verification that began just
+# before the list was signed again (after a revocation), or a verifier whose clock runs a
+# little behind, must not find it "not yet valid".
+CLOCK_SKEW = timedelta(minutes=1)
 
 
 def _not_found(detail: str) -> HttpProblem:
@@ -106,6 +111,7 @@ class StoreStatus:
             suite=signing.suite,
             actor=ACTOR,
             ttl_ms=self.ttl_ms[profile],
+            now=datetime.now(UTC) - CLOCK_SKEW,
         )
         return ListDocument(document, self.ttl_ms[profile])
 
