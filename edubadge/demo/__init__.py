@@ -20,6 +20,7 @@ from .core import DemoRun, Say
 from .disclosure import disclose_components
 from .issuing import create_issuer, forge, issue_micro_credentials, issue_plain_badge
 from .jwt import issue_jwt
+from .service import issue_over_the_vc_api
 from .stacking import break_the_stack, issue_modules, revoke_a_module, stack_certificate
 from .status import revoke_and_suspend
 from .wallet import issue_ecdsa_credentials, present_credentials
@@ -40,6 +41,7 @@ STEPS: tuple[Callable[[DemoRun], None], ...] = (
     issue_ecdsa_credentials,
     present_credentials,
     disclose_components,
+    issue_over_the_vc_api,
     verify_all,
 )
 
