@@ -214,7 +214,8 @@ def test_a_stack_shows_each_component_and_rule_clause(
     rule = StackRule.from_json(
         {"allOf": [ACHIEVEMENT + "m1", ACHIEVEMENT + "m2"], "minimumCredits": 10}
     ).to_json()
-    modules = [w.pool["m1"], w.pool["m2"]]
+    # without credentialStatus: the server cannot reach the stacking world's status lists
+    modules = [w.module(f"{m}-page", status=False) for m in ("m1", "m2")]
     stacked = w.stack_document(modules, rule)
     files = []
     for name, module in zip(("m1.json", "m2.json"), modules, strict=True):
