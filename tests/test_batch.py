@@ -231,3 +231,26 @@ def test_workers_write_the_store_and_send_back_only_keys(key_file: Path, tmp_pat
 def test_a_record_crosses_to_a_worker_as_json_unchanged(record: MicroCredential) -> None:
     data = json.loads(json.dumps(record.model_dump(mode="json", exclude_none=True)))
     assert MicroCredential.model_validate(data) == record
+
+
+class _FullStore(DirectoryStore):
+    """A DirectoryStore whose disk is full."""
+
+    def put_many(self, items: Sequence[tuple[str, dict[str, Any]]]) -> None:
+        raise OSError(28, "No space left on device")
+
+
+def test_a_store_a_worker_cannot_write_fails_that_chunk_only(
+    key_file: Path, tmp_path: Path
+) -> None:
+    store = _FullStore(tmp_path / "full")
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        outcomes = list(
+            _issuer(key_file).issue_many(
+                _records(4, broken=(1,)), pool, key_file=key_file, store=store, chunk_size=2
+            )
+        )
+    assert [o.status for o in outcomes] == ["failed"] * 4
+    assert sum("not stored" in (o.error or "") for o in outcomes) == 3
+    assert sum("NotAMicroCredentialError" in (o.error or "") for o in outcomes) == 1
+    assert not list(store.directory.iterdir())
