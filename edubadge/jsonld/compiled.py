@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import weakref
 from typing import Any
 
@@ -42,6 +43,7 @@ _KEYWORD_CONTEXT = "@context"
 _MAX_CHILDREN = 64  # embedded contexts cached per active context (bounded for hostile input)
 _MAX_REFERENCES = 4096  # expanded IRI values cached per active context
 _JSON_SCALARS = (str, int, float, bool)
+_UNSEEN = object()
 
 
 class NotCompiled(Exception):
@@ -134,10 +136,9 @@ class _Active:
     def reference(self, value: str, vocab: bool) -> str | None:
         """An IRI value as safe mode expands it: absolute or a blank node, else None."""
         key = (value, vocab)
-        try:
-            return self.references[key]
-        except KeyError:
-            pass
+        found = self.references.get(key, _UNSEEN)
+        if found is not _UNSEEN:
+            return found  # type: ignore[return-value]
         # pyld returns an absolute IRI as it is unless it is a term or its scheme a prefix
         # term (most ids): only the others need pyld.
         colon = value.find(":")
@@ -147,7 +148,7 @@ class _Active:
             and self.plain_prefix(value[:colon])
             and _absolute(value)
         ):
-            found: str | None = value
+            found = value
         else:
             iri = _PROCESSOR._expand_iri(self.ctx, value, vocab=vocab, base=RELATIVE_BASE)
             absolute = isinstance(iri, str) and (iri.startswith("_:") or _absolute(iri))
@@ -244,10 +245,14 @@ def _root(loader: DocumentLoader) -> _Active:
     return root
 
 
+# pyld's test for an absolute IRI (`jsonld._is_absolute_iri`), compiled once.
+ABSOLUTE_IRI = re.compile(r"^([A-Za-z][A-Za-z0-9+-.]*|_):[^\s]*$")
+
+
 def _absolute(iri: Any) -> bool:
     return (
         isinstance(iri, str)
-        and bool(jsonld._is_absolute_iri(iri))
+        and ABSOLUTE_IRI.match(iri) is not None
         and not iri.startswith("_:")
         and not iri.startswith(RELATIVE_BASE)
     )
