@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import pickle
 import re
 from typing import Any
 
@@ -10,6 +11,7 @@ import base58
 from hypothesis import given
 from hypothesis import strategies as st
 
+from edubadge.jsonld import DocumentLoader, check
 from edubadge.keys.multikey import decode_multibase, encode_multibase
 from edubadge.proofs.data_integrity import _copy, now_utc, parse_datetime
 
@@ -63,3 +65,14 @@ def test_now_is_an_xml_schema_datetime_in_utc() -> None:
     stamp = now_utc()
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", stamp)
     parse_datetime(stamp, what="now")
+
+
+def test_a_loader_that_remembered_shapes_still_pickles() -> None:
+    loader = DocumentLoader()
+    document = {"@context": ["https://www.w3.org/ns/credentials/v2"], "name": "Example"}
+    for _ in range(3):
+        check(document, loader)
+    assert loader.compiled
+    copy = pickle.loads(pickle.dumps(loader))
+    assert copy.compiled == {}
+    check(document, copy)

@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 import math
 import re
-import weakref
 from typing import Any
 
 from cachetools import LRUCache
@@ -224,8 +223,6 @@ def _keep(cache: dict[Any, Any], key: Any, value: Any) -> None:
 
 
 _PROCESSOR = jsonld.JsonLdProcessor()
-# One tree of active contexts per loader: a loader's registered documents answer only for it.
-_ROOTS: weakref.WeakKeyDictionary[DocumentLoader, _Active] = weakref.WeakKeyDictionary()
 
 
 def pyld_options(loader: DocumentLoader) -> dict[str, Any]:
@@ -239,9 +236,11 @@ def pyld_options(loader: DocumentLoader) -> dict[str, Any]:
 
 
 def _root(loader: DocumentLoader) -> _Active:
-    root = _ROOTS.get(loader)
+    """The loader's tree of active contexts: its registered documents answer only for it."""
+    root: _Active | None = loader.compiled.get("root")
     if root is None:
-        root = _ROOTS[loader] = _Active(_PROCESSOR._get_initial_context(pyld_options(loader)), None)
+        root = _Active(_PROCESSOR._get_initial_context(pyld_options(loader)), None)
+        loader.compiled["root"] = root
     return root
 
 
@@ -479,10 +478,6 @@ class _Walk:
         return f"<{iri}>"
 
 
-# One cache of accepted document shapes per loader, like the active contexts.
-_SHAPES: weakref.WeakKeyDictionary[DocumentLoader, shapes.ShapeCache] = weakref.WeakKeyDictionary()
-
-
 def _walk(document: Any, loader: DocumentLoader, emit: bool) -> tuple[_Walk, shapes.Node | None]:
     if not isinstance(document, dict):
         raise NotCompiled("top level is not an object")
@@ -503,7 +498,7 @@ def quads(document: Any, loader: DocumentLoader) -> set[tuple[str, str, str]]:
 
 def known_shape(document: Any, loader: DocumentLoader) -> shapes.Shape | None:
     """The remembered shape this document matches (so safe mode accepts it), else None."""
-    cache = _SHAPES.get(loader)
+    cache: shapes.ShapeCache | None = loader.compiled.get("shapes")
     return None if cache is None else cache.find(document)
 
 
@@ -513,7 +508,7 @@ def check(document: Any, loader: DocumentLoader) -> shapes.Shape | None:
     walk, plan = _walk(document, loader, emit=False)
     if plan is None or walk.size > shapes.MAX_SHAPE_SIZE:
         return None
-    cache = _SHAPES.get(loader)
+    cache: shapes.ShapeCache | None = loader.compiled.get("shapes")
     if cache is None:
-        cache = _SHAPES[loader] = shapes.ShapeCache()
+        cache = loader.compiled["shapes"] = shapes.ShapeCache()
     return cache.add(document, plan)

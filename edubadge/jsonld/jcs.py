@@ -79,8 +79,26 @@ class _Numbers:
         raise _NeedsFullJcs
 
 
+def _strings_only(value: Any) -> bool:
+    """True for an object of ASCII keys whose values are strings or arrays of strings (such
+    as a proof configuration): nothing in it for the number pass to change."""
+    for key, item in value.items():
+        if not key.isascii():
+            return False
+        if type(item) is not str and not (
+            type(item) is list and all(type(element) is str for element in item)
+        ):
+            return False
+    return True
+
+
 def jcs(value: Any) -> bytes:
     """RFC 8785 JSON Canonicalization Scheme bytes of a JSON value."""
+    if type(value) is dict and _strings_only(value):
+        try:
+            return orjson.dumps(value, option=_SORTED)
+        except TypeError:  # a lone surrogate: rfc8785 says so below
+            pass
     numbers = _Numbers()
     try:
         converted = numbers.convert(value)

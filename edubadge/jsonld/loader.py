@@ -65,6 +65,13 @@ class DocumentLoader:
         # Resolved-context cache for pyld, private to this loader: a process-wide cache would
         # let one loader's registered documents answer for another's.
         self.context_cache: LRUCache[str, Any] = LRUCache(maxsize=256)
+        # What the compiled JSON-LD route keeps for this loader (its active contexts, the
+        # document shapes it accepted): private to the loader for the same reason.
+        self.compiled: dict[str, Any] = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        """A loader pickles without its compiled caches (they hold compiled functions)."""
+        return {**self.__dict__, "compiled": {}}
 
     def registered(self) -> dict[str, Any]:
         """A copy of what the caller registered (`extra`), to build the same loader elsewhere."""

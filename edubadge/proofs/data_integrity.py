@@ -44,9 +44,16 @@ _OPTION_NAMES = frozenset(
 )
 
 
+_CLOCK: tuple[int, str] = (0, "")  # the last second asked for, written out
+
+
 def now_utc() -> str:
     """The current time as an XML Schema dateTime in UTC, to the second."""
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    global _CLOCK
+    second = int(time.time())
+    if _CLOCK[0] != second:
+        _CLOCK = (second, time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(second)))
+    return _CLOCK[1]
 
 
 def parse_datetime(value: object, *, what: str) -> datetime:
@@ -90,10 +97,17 @@ def _previous(proof: Mapping[str, Any], proofs: list[dict[str, Any]]) -> list[di
 def _unsecured(document: Mapping[str, Any], chained: list[dict[str, Any]]) -> dict[str, Any]:
     # A view, not a copy: canonicalisation and safe mode only read it, and callers only
     # replace its top-level entries.
-    unsecured = {k: v for k, v in document.items() if k != "proof"}
+    unsecured = _without(document, "proof")
     if chained:
         unsecured["proof"] = list(chained)
     return unsecured
+
+
+def _without(mapping: Mapping[str, Any], key: str) -> dict[str, Any]:
+    """A shallow copy of `mapping` without `key`."""
+    copy = dict(mapping)
+    copy.pop(key, None)
+    return copy
 
 
 def _copy(value: Any) -> Any:
@@ -123,7 +137,7 @@ def _copy_each(value: Any) -> Any:
 
 
 def _proof_config(proof: Mapping[str, Any], unsecured: Mapping[str, Any]) -> dict[str, Any]:
-    config = {k: v for k, v in proof.items() if k != "proofValue"}
+    config = _without(proof, "proofValue")
     if "@context" in unsecured:
         config["@context"] = _copy(unsecured["@context"])
     return config
@@ -176,25 +190,21 @@ def add_proof(
     if unknown:
         raise ProofError(f"unknown proof options: {', '.join(sorted(unknown))}")
     suite_options = {k: options.pop(k) for k in cryptosuite.option_names if k in options}
-    if options.get("type", cryptosuite.proof_type) != cryptosuite.proof_type:
-        raise ProofError(f"proof option type must be {cryptosuite.proof_type!r}")
-    if options.get("cryptosuite", cryptosuite.cryptosuite) != cryptosuite.cryptosuite:
-        expected = cryptosuite.cryptosuite
+    proof_type, suite_name = cryptosuite.proof_type, cryptosuite.cryptosuite
+    if options.get("type", proof_type) != proof_type:
+        raise ProofError(f"proof option type must be {proof_type!r}")
+    if options.get("cryptosuite", suite_name) != suite_name:
         raise ProofError(
-            f"proof option cryptosuite must be {expected!r}"
-            if expected
-            else f"a {cryptosuite.proof_type} proof has no cryptosuite"
+            f"proof option cryptosuite must be {suite_name!r}"
+            if suite_name
+            else f"a {proof_type} proof has no cryptosuite"
         )
-    proof: dict[str, Any] = {"type": cryptosuite.proof_type}
-    if cryptosuite.cryptosuite:
-        proof["cryptosuite"] = cryptosuite.cryptosuite
-    proof.update(
-        {
-            "created": now_utc(),
-            "verificationMethod": signer.id,
-            "proofPurpose": "assertionMethod",
-        }
-    )
+    proof: dict[str, Any] = {"type": proof_type}
+    if suite_name:
+        proof["cryptosuite"] = suite_name
+    proof["created"] = now_utc()
+    proof["verificationMethod"] = signer.id
+    proof["proofPurpose"] = "assertionMethod"
     proof.update(options)
     for name in ("created", "expires"):
         if name in options:
@@ -208,7 +218,7 @@ def add_proof(
     proof["proofValue"] = cryptosuite.create_proof_value(
         unsecured, config, signer, loader, suite_options
     )
-    secured: dict[str, Any] = _copy({k: v for k, v in document.items() if k != "proof"})
+    secured: dict[str, Any] = _copy(_without(document, "proof"))
     secured["proof"] = [*_copy(existing), proof] if existing else proof
     return secured
 

@@ -64,7 +64,7 @@ class Cryptosuite(ABC):
         """
         if self.suite_context is not None:
             return None if self.suite_context in contexts else self.suite_context
-        if any(c in contexts for c in (CREDENTIALS_V2, *DATA_INTEGRITY_CONTEXTS)):
+        if CREDENTIALS_V2 in contexts or any(c in contexts for c in DATA_INTEGRITY_CONTEXTS):
             return None
         return DATA_INTEGRITY_CONTEXTS[0]
 
