@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 import pickle
 import re
+import sys
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import base58
@@ -12,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from edubadge.jsonld import DocumentLoader, check
+from edubadge.jsonld.loader import SharedLRU
 from edubadge.keys.multikey import decode_multibase, encode_multibase
 from edubadge.proofs.data_integrity import _copy, now_utc, parse_datetime
 
@@ -76,3 +79,24 @@ def test_a_loader_that_remembered_shapes_still_pickles() -> None:
     copy = pickle.loads(pickle.dumps(loader))
     assert copy.compiled == {}
     check(document, copy)
+
+
+def test_the_loaders_lru_caches_take_many_threads() -> None:
+    """cachetools' own LRUCache fails this (KeyError, "OrderedDict mutated during iteration")."""
+    cache = SharedLRU(maxsize=8)
+    switching = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads switch often: races show
+
+    def churn(seed: int) -> int:
+        for i in range(20_000):
+            key = (seed * 7 + i) % 13
+            if cache.get(key) is None:
+                cache[key] = i
+        return len(cache)
+
+    try:
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            sizes = list(pool.map(churn, range(8)))
+    finally:
+        sys.setswitchinterval(switching)
+    assert all(size <= 8 for size in sizes)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import rfc8785
@@ -193,3 +194,22 @@ def test_a_document_too_large_for_a_shape_is_walked_each_time() -> None:
     before = _fast_shapes()
     assert jcs_checked(document, loader) == rfc8785.dumps(document)
     assert _fast_shapes() == before
+
+
+def test_threads_sharing_a_loader_get_the_same_answers() -> None:
+    loader = DocumentLoader()
+    _remember(_credential(), loader)  # pyld's own caches are not for threads: warmed here
+    documents = []
+    for n in range(40):
+        document = _credential()
+        document["id"] = f"urn:uuid:00000000-0000-4000-8000-{n:012d}"
+        documents.append(document)
+    before = _fast_shapes()
+
+    def answers(_: int) -> list[bytes]:
+        return [jcs_checked(document, loader) for document in documents]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(answers, range(8)))
+    assert all(r == [rfc8785.dumps(d) for d in documents] for r in results)
+    assert _fast_shapes() == before + 8 * 40

@@ -22,11 +22,10 @@ import math
 import re
 from typing import Any
 
-from cachetools import LRUCache
 from pyld import jsonld, nquads
 
 from . import shapes
-from .loader import DocumentLoader
+from .loader import DocumentLoader, SharedLRU
 from .safe import RELATIVE_BASE, has_duplicates
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -113,7 +112,7 @@ class _Active:
         self.type_scoped: dict[str, Any] = {}
         self.references: dict[tuple[str, bool], str | None] = {}
         self.prefixes: dict[str, bool] = {}
-        self.children: LRUCache[Any, tuple[Any, _Active]] = LRUCache(maxsize=_MAX_CHILDREN)
+        self.children = SharedLRU(maxsize=_MAX_CHILDREN)  # (local, key) -> (local, _Active)
 
     def term(self, key: str) -> _Term:
         term = self.terms.get(key)
@@ -181,7 +180,7 @@ class _Active:
         keeps `local` alive and is checked to be it, so an `id()` cannot be reused meanwhile.
         """
         cache_key = (key, propagate, override)
-        entry = self.children.get(cache_key)
+        entry: tuple[Any, _Active] | None = self.children.get(cache_key)
         if entry is not None and (entry[0] is local or not isinstance(key, int)):
             return entry[1]
         options = walk.options()

@@ -285,16 +285,14 @@ class ShapeCache:
         fingerprint = compiler.fingerprint(source)
         if fingerprint not in self._seen:
             if len(self._seen) >= _MAX_KEY_TUPLES * _MAX_SHAPES_PER_KEYS:
-                self._seen.pop(next(iter(self._seen)), None)
+                self._seen.clear()  # one step, safe beside other threads' lookups
             self._seen[fingerprint] = None
             return Shape(root)
         shape = Shape(root, compiler.function(source))
         keys = tuple(document)
-        shapes = self._shapes.get(keys)
-        if shapes is None:
-            if len(self._shapes) >= _MAX_KEY_TUPLES:
-                self._shapes.pop(next(iter(self._shapes)), None)
-            shapes = self._shapes[keys] = []
-        shapes.insert(0, shape)
-        del shapes[_MAX_SHAPES_PER_KEYS:]
+        shapes = self._shapes.get(keys, [])
+        if not shapes and len(self._shapes) >= _MAX_KEY_TUPLES:
+            self._shapes.clear()  # one step, safe beside other threads' lookups
+        # A new list, not an edited one: a thread searching the old list is not disturbed.
+        self._shapes[keys] = [shape, *shapes[: _MAX_SHAPES_PER_KEYS - 1]]
         return shape
