@@ -387,7 +387,7 @@ def test_hashed_identities_match_the_learner_and_reveal_nothing(
     doc = to_credential(mc, issuer, salt="NaCl")
     learner = mc.learner
     assert learner is not None
-    name = learner.full_name(mc.primary_language)
+    name = learner.name(mc.primary_language)
     if name:
         assert check_identity(doc, "name", name)
         assert not check_identity(doc, "name", name + "x")

@@ -239,7 +239,7 @@ def _subject(
             subject["familyName"] = learner.family_name.best(language)
     used_salt = None if identity == "plain" else salt or secrets.token_hex(16)
     identities: list[tuple[str, str]] = []
-    full_name = learner.full_name(language)
+    full_name = learner.name(language)
     if full_name:
         identities.append(("name", full_name))
     if learner.email:
