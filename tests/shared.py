@@ -52,7 +52,7 @@ def served_contexts() -> dict[str, Any]:
     """Every context in ../shared/contexts (both INDEX files), URL -> document."""
     base = require_shared() / "contexts"
     documents: dict[str, Any] = {}
-    for folder in (base, base / "ob3"):
+    for folder in (base, base / "ob3", base / "edc"):
         index = json.loads((folder / "INDEX.json").read_text("utf-8"))
         for url, name in index.items():
             if url != "comment":
