@@ -690,6 +690,9 @@ class MicroCredential(_Model):
     )
     awarded: date | None = None
     learning_outcomes: tuple[LearningOutcome, ...] = ()
+    learning_outcome_summary: FreeText | None = Field(
+        default=None, description="the learning outcomes in prose, besides the list"
+    )
     credits: tuple[CreditPoint, ...] = ()
     volume_of_learning: Duration | None = Field(
         default=None, description="notional workload as an ISO 8601 duration, e.g. PT125H"
@@ -778,16 +781,6 @@ class MicroCredential(_Model):
     ) -> tuple[RelatedAchievement, ...]:
         _unique(value, lambda r: r.id, "achievement")
         return value
-
-    @model_validator(mode="after")
-    def _valid_after_issuing(self) -> Self:
-        if self.issued and self.valid_until and self.valid_until <= self.issued:
-            raise PydanticCustomError(
-                "valid_until_before_issued",
-                "valid_until ({until}) is not after the date of issuing ({issued})",
-                {"until": self.valid_until.isoformat(), "issued": self.issued.isoformat()},
-            )
-        return self
 
     @field_validator("awarded")
     @classmethod
