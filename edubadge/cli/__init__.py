@@ -8,10 +8,10 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from ..errors import EdubadgeError
-from . import demo, issue, keygen, verify
+from . import convert, demo, issue, keygen, validate, verify
 from .common import EXIT_USAGE
 
-COMMANDS = (keygen, issue, verify, demo)
+COMMANDS = (keygen, issue, convert, validate, verify, demo)
 
 
 class _Parser(argparse.ArgumentParser):

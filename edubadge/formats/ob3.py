@@ -34,8 +34,9 @@ from typing import Any, Final, Literal
 from pydantic import ValidationError
 
 from edubadge.errors import InvalidFieldsError, NotAMicroCredentialError
+from edubadge.formats import extension
 from edubadge.model.microcredential import Learner, MicroCredential, Organisation, field_errors
-from edubadge.model.vocab import ECTS, EQF, SKILL_TYPES, country_name, eqf_number
+from edubadge.model.vocab import ECTS, EQF, MODES, SKILL_TYPES, country_name, eqf_number
 
 __all__ = [
     "CONTEXT",
@@ -52,6 +53,7 @@ __all__ = [
 CONTEXT: Final = (
     "https://www.w3.org/ns/credentials/v2",
     "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+    extension.CONTEXT_URL,
 )
 CREDENTIAL_TYPE: Final = ("VerifiableCredential", "OpenBadgeCredential")
 EQF_FRAMEWORK: Final = "European Qualifications Framework"
@@ -349,11 +351,32 @@ def to_credential(
         achievement["alignment"] = alignments
     if mc.awarding_bodies:
         achievement["creator"] = _profile(mc.awarding_bodies[0], language)
+    grade_id = f"{achievement['id']}#grade"
+    if mc.grade is not None:
+        scheme = mc.grade.scheme
+        achievement["resultDescription"] = [
+            {
+                "id": grade_id,
+                "type": ["ResultDescription"],
+                "name": scheme.title.best(language) if scheme else "Grade",
+                "resultType": "Result",
+            }
+        ]
+    achievement.update(extension.achievement_terms(mc, _profile))
 
     subject = _subject(mc.learner, language, identity, salt)
     if ects is not None:
         subject["creditsEarned"] = float(ects)
     subject["achievement"] = achievement
+    if mc.grade is not None:
+        subject["result"] = [
+            {
+                "type": ["Result"],
+                "resultDescription": grade_id,
+                "value": mc.grade.value.best(language),
+            }
+        ]
+    subject.update(extension.subject_terms(mc, plain=identity == "plain"))
 
     credential: dict[str, Any] = {
         "@context": list(CONTEXT),
@@ -363,6 +386,8 @@ def to_credential(
         "issuer": _profile(issuer, language),
         "validFrom": _timestamp(issued),
     }
+    if mc.valid_until is not None:
+        credential["validUntil"] = _timestamp(mc.valid_until)
     if mc.awarded is not None:
         credential["awardedDate"] = f"{mc.awarded.isoformat()}T00:00:00Z"
     credential["credentialSubject"] = subject
@@ -452,6 +477,44 @@ def _points(value: Any) -> Any:
     return value
 
 
+def _grade(
+    achievement: Mapping[str, Any], subject: Mapping[str, Any], language: str
+) -> dict[str, Any] | None:
+    """The first result with a value, and the name of its result description as the scheme."""
+    schemes = {
+        d.get("id"): d.get("name")
+        for d in achievement.get("resultDescription") or ()
+        if isinstance(d, Mapping)
+    }
+    for result in subject.get("result") or ():
+        if isinstance(result, Mapping) and isinstance(result.get("value"), str):
+            grade: dict[str, Any] = {"value": {language: result["value"]}}
+            name = schemes.get(result.get("resultDescription"))
+            if isinstance(name, str) and name != "Grade":
+                grade["scheme"] = {"title": {language: name}}
+            return grade
+    return None
+
+
+# The SURF edubadges extension context (its terms are plain JSON keys in its examples).
+_EDUCREDENTIAL = "educredentials/obv3-examples"
+
+
+def _read_educredential(achievement: Mapping[str, Any], data: dict[str, Any]) -> None:
+    """SURF edubadges terms that name EU concepts: ECTS, study hours (SBU), and a
+    participation mode when it is a mode's name; their free-text assessment and supervision
+    values are not EU concepts and are not guessed at."""
+    ects = achievement.get("ECTS")
+    if isinstance(ects, int | float) and not isinstance(ects, bool) and "credits" not in data:
+        data["credits"] = [{"framework": ECTS.iri, "points": _points(ects)}]
+    hours = achievement.get("SBU")
+    if isinstance(hours, int | float | str) and str(hours).isdigit() and int(hours) > 0:
+        data["volume_of_learning"] = f"PT{int(hours)}H"
+    mode = achievement.get("participationType")
+    if isinstance(mode, str) and MODES.lookup(mode) is not None:
+        data["participation_modes"] = [mode]
+
+
 def from_credential(doc: Mapping[str, Any]) -> MicroCredential:
     """The micro-credential an OB 3.0 credential carries (the reverse of `to_credential`).
 
@@ -532,6 +595,19 @@ def from_credential(doc: Mapping[str, Any]) -> MicroCredential:
     points = achievement.get("creditsAvailable", subject.get("creditsEarned"))
     if points is not None:
         data["credits"] = [{"framework": ECTS.iri, "points": _points(points)}]
+    if "validUntil" in doc:
+        data["valid_until"] = doc["validUntil"]
+    grade = _grade(achievement, subject, language)
+    if grade:
+        data["grade"] = grade
+    contexts = doc.get("@context")
+    if isinstance(contexts, list) and extension.CONTEXT_URL in contexts:
+        extension.read_achievement(
+            achievement, data, lambda node: _organisation_data(node, language)
+        )
+        extension.read_subject(subject, data)
+    elif isinstance(contexts, list) and any(_EDUCREDENTIAL in str(c) for c in contexts):
+        _read_educredential(achievement, data)
 
     try:
         return MicroCredential.model_validate(data)

@@ -768,6 +768,15 @@ class MicroCredential(_Model):
         _unique(value, lambda c: c.iri, "value")
         return value
 
+    @field_validator(
+        "awarding_bodies", "quality_assurance", "entitles_to", "supplementary_documents"
+    )
+    @classmethod
+    def _distinct_items(cls, value: tuple[Any, ...]) -> tuple[Any, ...]:
+        # JSON-LD merges repeated values: a list given twice would not be what is signed
+        _unique(value, lambda i: getattr(i, "id", None) or getattr(i, "url", None) or i, "entry")
+        return value
+
     @field_validator("languages")
     @classmethod
     def _distinct_languages(cls, value: tuple[str, ...]) -> tuple[str, ...]:
