@@ -247,11 +247,11 @@ def microcredential_data(
     data["quality_assurance"] = [
         _quality_assurance(draw, primary) for _ in range(draw(st.integers(1, 2)))
     ]
-    if (
-        len(data["quality_assurance"]) == 2
-        and data["quality_assurance"][0] == (data["quality_assurance"][1])
+    first, *rest = data["quality_assurance"]
+    if rest and ACCREDITATION_TYPES.lookup(first["type"]) == ACCREDITATION_TYPES.lookup(
+        rest[0]["type"]
     ):
-        data["quality_assurance"].pop()
+        data["quality_assurance"].pop()  # two QAs of one type: keep them distinct
     if optional:
         data.update(draw(optional_data(primary)))
     if not complete:
