@@ -246,7 +246,8 @@ def _shacl(dataset: Any, files: tuple[str, ...]) -> list[Issue]:
     from rdflib.namespace import SH
 
     data = rdflib.Graph()
-    data.parse(data=jsonld.JsonLdProcessor.to_nquads(dataset), format="nquads")
+    # a credential is one default graph: its N-Quads are N-Triples
+    data.parse(data=jsonld.JsonLdProcessor.to_nquads(dataset), format="nt")
     conforms, results, _ = pyshacl.validate(
         data, shacl_graph=_shapes_graph(files), inference="none", allow_warnings=True
     )

@@ -15,7 +15,7 @@ import base64
 import json
 import re
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any, Final
 
@@ -48,6 +48,7 @@ from edubadge.model.vocab import (
     Concept,
     country_iri,
     country_name,
+    language_concept,
     language_from_iri,
     language_iri,
 )
@@ -98,6 +99,7 @@ class _Writer:
         self.language = mc.primary_language
         self._counts: dict[str, int] = {}
         self._memo: dict[tuple[str, str], str] = {}
+        self._organisations: dict[str, Organisation] = {}
 
     def local(self, kind: str, key: str | None = None) -> str:
         """A fresh local id, or the same one for the same (kind, key)."""
@@ -123,6 +125,11 @@ class _Writer:
         return resource
 
     def organisation(self, org: Organisation, where: str) -> dict[str, Any]:
+        seen = self._organisations.setdefault(org.id, org)
+        if seen != org:  # one RDF node: its two descriptions would merge into a third
+            raise InvalidFieldsError(
+                "EDC", [(where, f"organisation {org.id!r} is described twice, differently")]
+            )
         if org.country is None:
             raise InvalidFieldsError(
                 "EDC", [(where, "an organisation in an EDC needs its country (location)")]
@@ -197,6 +204,15 @@ def _person(w: _Writer) -> dict[str, Any]:
     learner = w.mc.learner
     assert learner is not None
     person: dict[str, Any] = {"id": learner.id or w.local("person"), "type": "Person"}
+    several = [
+        f"learner.{field}"
+        for field in ("given_name", "family_name", "full_name")
+        if len(getattr(learner, field) or ()) > 1
+    ]
+    if several:  # the ELM shapes allow one value for each name
+        raise InvalidFieldsError(
+            "EDC", [(f, "EDC holds a person's name in one language only") for f in several]
+        )
     if learner.given_name:
         person["givenName"] = dict(learner.given_name)
     if learner.family_name:
@@ -216,9 +232,8 @@ def _person(w: _Writer) -> dict[str, Any]:
             node["spatial"] = concept(
                 Concept(country_iri(ident.country), country_name(ident.country)), _COUNTRIES
             )
-        national = ident.scheme == "nationalIdentityNumber" and ident.country
-        if national and "nationalID" not in person and n == _first_national(learner.identifiers):
-            person["nationalID"] = node
+        if n == 0 and ident.scheme == "nationalIdentityNumber" and ident.country:
+            person["nationalID"] = node  # read back first: only the first keeps its place
         else:
             others.append(node)
     if others:
@@ -234,20 +249,13 @@ def _person(w: _Writer) -> dict[str, Any]:
     return person
 
 
-def _first_national(identifiers: Iterable[Any]) -> int:
-    for n, ident in enumerate(identifiers):
-        if ident.scheme == "nationalIdentityNumber" and ident.country:
-            return n
-    return -1
-
-
 def _derived_full_name(given: Text | None, family: Text | None) -> Text | None:
-    languages = list(dict.fromkeys([*(given or {}), *(family or {})]))
-    names = {}
-    for language in languages:
-        parts = [t.best(language) for t in (given, family) if t is not None]
-        names[language] = " ".join(parts)
-    return Text(names) if names else None
+    """Given and family name joined, in the language of the first (EDC: one language)."""
+    languages = [*(given or {}), *(family or {})]
+    if not languages:
+        return None
+    parts = [t.best(languages[0]) for t in (given, family) if t is not None]
+    return Text({languages[0]: " ".join(parts)})
 
 
 def _outcome(w: _Writer, outcome: Any) -> dict[str, Any]:
@@ -309,7 +317,7 @@ def _specification(
     if mc.learning_setting:
         spec["learningSetting"] = concept(mc.learning_setting, LEARNING_SETTINGS.scheme)
     if mc.languages:
-        spec["language"] = [concept(Concept(language_iri(t), t), _LANGUAGES) for t in mc.languages]
+        spec["language"] = [concept(language_concept(t), _LANGUAGES) for t in mc.languages]
     if mc.learning_outcomes:
         spec["learningOutcome"] = [_outcome(w, o) for o in mc.learning_outcomes]
     if mc.learning_outcome_summary:
@@ -419,7 +427,7 @@ def _display(w: _Writer, issuer: Organisation, micro_credential: bool) -> dict[s
     for tag in languages:
         by_iri.setdefault(language_iri(tag), tag)
     displays = []
-    for iri, tag in by_iri.items():
+    for tag in by_iri.values():
         png = render_png(
             mc.title.best(tag),
             _display_lines(mc, issuer, tag),
@@ -429,7 +437,7 @@ def _display(w: _Writer, issuer: Organisation, micro_credential: bool) -> dict[s
             {
                 "id": w.local("individualDisplay"),
                 "type": "IndividualDisplay",
-                "language": concept(Concept(iri, tag), _LANGUAGES),
+                "language": concept(language_concept(tag), _LANGUAGES),
                 "displayDetail": [
                     {
                         "id": w.local("displayDetail"),
@@ -450,8 +458,8 @@ def _display(w: _Writer, issuer: Organisation, micro_credential: bool) -> dict[s
         "id": w.local("displayParameter"),
         "type": "DisplayParameter",
         "title": dict(mc.title),
-        "primaryLanguage": concept(Concept(language_iri(w.language), w.language), _LANGUAGES),
-        "language": [concept(Concept(iri, tag), _LANGUAGES) for iri, tag in by_iri.items()],
+        "primaryLanguage": concept(language_concept(w.language), _LANGUAGES),
+        "language": [concept(language_concept(tag), _LANGUAGES) for tag in by_iri.values()],
         "individualDisplay": displays,
     }
 
@@ -540,7 +548,8 @@ def to_credential(
     claim: dict[str, Any] = {
         "id": w.local("learningAchievement"),
         "type": "LearningAchievement",
-        "title": dict(mc.title),
+        # primary language first: EDC names languages without region, this keeps "nl-BE"
+        "title": {mc.primary_language: title, **mc.title},
     }
     if mc.description:
         claim["description"] = dict(mc.description)
@@ -896,15 +905,16 @@ def _claim_data(claim: Mapping[str, Any], data: dict[str, Any]) -> None:
 
 
 def _primary_language(doc: Mapping[str, Any], claim: Mapping[str, Any]) -> str:
-    display = _node(doc.get("displayParameter"))
-    iri = _iri(display.get("primaryLanguage"))
-    if iri:
-        try:
-            return language_from_iri(iri)
-        except ValueError:
-            pass
+    """The display's primary language, as the claim's title tags it (``nl-BE`` for NLD)."""
     title = _langmap(claim.get("title")) or {"en": ""}
-    return next(iter(title))
+    iri = _iri(_node(doc.get("displayParameter")).get("primaryLanguage"))
+    try:
+        base = language_from_iri(iri) if iri else None
+    except ValueError:
+        base = None
+    if base is None:
+        return next(iter(title))
+    return next((tag for tag in title if tag.split("-")[0].lower() == base), base)
 
 
 def is_micro_credential(doc: Mapping[str, Any]) -> bool:
@@ -955,6 +965,9 @@ def from_credential(doc: Mapping[str, Any]) -> MicroCredential:
     if until:
         data["valid_until"] = until
     _claim_data(claim, data)
+    issuer = doc.get("issuer")
+    if isinstance(issuer, Mapping) and data.get("awarding_bodies") == [_organisation_data(issuer)]:
+        del data["awarding_bodies"]  # the issuer awards it (the model's default)
     data = {k: v for k, v in data.items() if v not in ([], None)}
     try:
         return MicroCredential.model_validate(data)

@@ -52,7 +52,7 @@ def achievement_terms(mc: MicroCredential, profile: Profile) -> dict[str, Any]:
     terms: dict[str, Any] = {}
     if mc.title is not None and len(mc.title) > 1:
         terms["localizedTitle"] = dict(mc.title)
-    if mc.description is not None and len(mc.description) > 1:
+    if mc.description is not None:  # OB 3.0 requires a description: it may be the title
         terms["localizedDescription"] = dict(mc.description)
     outcomes = []
     for outcome in mc.learning_outcomes:
@@ -192,6 +192,8 @@ def read_achievement(
         data["title"] = achievement["localizedTitle"]
     if _text_or_none(achievement.get("localizedDescription")):
         data["description"] = achievement["localizedDescription"]
+    else:  # OB 3.0's description is then only the title standing in for a missing one
+        data.pop("description", None)
     if "learningOutcome" in achievement:
         data["learning_outcomes"] = [
             {

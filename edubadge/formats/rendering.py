@@ -56,5 +56,5 @@ def render_png(title: str, lines: Sequence[str], *, heading: str = "") -> bytes:
             draw.text((70, y), part, fill=(40, 40, 40), font=_font(24))
             y += 34
     out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True)
+    image.save(out, format="PNG")
     return out.getvalue()

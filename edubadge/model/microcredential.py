@@ -537,6 +537,18 @@ class Learner(_Model):
             )
         return self
 
+    @model_validator(mode="after")
+    def _full_name_only_when_different(self) -> Self:
+        if self.full_name is None or not (self.given_name or self.family_name):
+            return self
+        joined = {
+            tag: " ".join(t.best(tag) for t in (self.given_name, self.family_name) if t)
+            for tag in self.full_name
+        }
+        if dict(self.full_name) == joined:
+            return self.model_copy(update={"full_name": None})
+        return self
+
     def name(self, language: str) -> str | None:
         """The full name in `language` (or the best fallback), or None: `full_name`, else
         given and family name."""

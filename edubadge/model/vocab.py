@@ -46,6 +46,7 @@ __all__ = [
     "country_iri",
     "country_name",
     "eqf_level",
+    "language_concept",
     "language_from_iri",
     "language_iri",
     "normalise_country",
@@ -583,6 +584,13 @@ def language_iri(tag: str) -> str:
     if found is None:
         raise ValueError(f"no EU authority code for the language {tag!r}")
     return _LANGUAGE_AUTHORITY + str(found.alpha_3).upper()
+
+
+def language_concept(tag: str) -> Concept:
+    """The EU authority concept of a BCP 47 tag's language, with its English name."""
+    iri = language_iri(tag)
+    found = pycountry.languages.get(alpha_3=iri.rsplit("/", 1)[1].lower())
+    return Concept(iri, str(found.name) if found is not None else tag)
 
 
 def language_from_iri(iri: str) -> str:
