@@ -112,3 +112,62 @@ def test_demo_writes_artifacts_and_manifest(
             code = main(["verify", str(tmp_path / entry["file"])])
             assert code == (0 if entry["expect"] == "verified" else 1), entry
     assert "all as expected" in capsys.readouterr().out
+
+
+def test_issue_an_edc_and_convert_both_ways(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    request = json.loads(INPUT.read_text("utf-8"))
+    request["issuer"]["id"] = "https://www.example-university.be/"
+    for qa in request["quality_assurance"]:
+        qa["body"] = {"id": "https://www.nvao.net/", "name": "NVAO", "country": "NL"}
+    source = tmp_path / "input.json"
+    source.write_text(json.dumps(request), "utf-8")
+    unsealed = tmp_path / "edc.json"
+    assert (
+        main(["issue", str(source), "--format", "edc", "--unsealed", "--out", str(unsealed)]) == 0
+    )
+    document = json.loads(unsealed.read_text("utf-8"))
+    assert document["type"] == ["VerifiableCredential", "EuropeanDigitalCredential"]
+    badge = tmp_path / "badge.json"
+    assert main(["convert", str(unsealed), "--to", "ob3", "--out", str(badge)]) == 0
+    converted = json.loads(badge.read_text("utf-8"))
+    assert converted["credentialSubject"]["achievement"]["achievementType"] == "MicroCredential"
+    back = tmp_path / "back.json"
+    assert main(["convert", str(badge), "--to", "edc", "--out", str(back)]) == 0
+    again = json.loads(back.read_text("utf-8"))
+    assert again["credentialSubject"] == document["credentialSubject"]
+    assert main(["validate", str(back)]) == 0
+    assert "VALID" in capsys.readouterr().out
+
+
+def test_issue_edc_without_sealing_support_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import importlib
+
+    try:
+        importlib.import_module("edubadge.envelopes.jades")
+        pytest.skip("this build seals EDCs")
+    except ModuleNotFoundError:
+        pass
+    request = json.loads(INPUT.read_text("utf-8"))
+    request["issuer"]["id"] = "https://www.example-university.be/"
+    source = tmp_path / "input.json"
+    source.write_text(json.dumps(request), "utf-8")
+    assert main(["issue", str(source), "--format", "edc", "--cert", "c.pem", "--key", "k"]) == 2
+    assert "JAdES" in capsys.readouterr().err
+
+
+def test_validate_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    broken = json.loads(
+        (ROOT / "vectors" / "microcredential" / "ob3-credential.json").read_text("utf-8")
+    )
+    broken["credentialSubject"]["achievement"]["alignment"][0]["targetUrl"] = "https://x.example"
+    broken["credentialSubject"]["achievement"]["alignment"][0]["targetCode"] = "0"
+    path = tmp_path / "broken.json"
+    path.write_text(json.dumps(broken), "utf-8")
+    assert main(["validate", str(path), "--json"]) == 1
+    assert json.loads(capsys.readouterr().out)["issues"][0]["path"] == "eqf_level"
+    path.write_text("[]", "utf-8")
+    assert main(["validate", str(path)]) == 2

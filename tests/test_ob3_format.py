@@ -106,6 +106,10 @@ def test_the_example_maps_to_the_expected_credential() -> None:
         "id": "did:web:www.example-university.be",
         "type": ["Profile"],
         "name": "Example University of Leuven",
+        "localizedName": {
+            "en": "Example University of Leuven",
+            "nl": "Voorbeelduniversiteit Leuven",
+        },
         "url": "https://www.example-university.be/",
         "address": {
             "type": ["Address"],

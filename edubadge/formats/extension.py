@@ -33,7 +33,7 @@ def _labelled(values: Any) -> list[dict[str, str]]:
 
 
 def _org(org: Organisation, language: str, profile: Profile) -> dict[str, Any]:
-    return {**profile(org, language), "localizedName": dict(org.name)}
+    return profile(org, language)  # OB 3.0's Profile, with `localizedName` where needed
 
 
 def _skills(skills: Any) -> list[dict[str, Any]]:
@@ -183,10 +183,7 @@ def read_achievement(
     """Complete `data` (model input read from OB 3.0's own properties) with the extension."""
 
     def org(node: Any) -> dict[str, Any]:
-        result = organisation(node)
-        if isinstance(node, Mapping) and isinstance(node.get("localizedName"), Mapping):
-            result["name"] = node["localizedName"]
-        return result
+        return organisation(node)
 
     if _text_or_none(achievement.get("localizedTitle")):
         data["title"] = achievement["localizedTitle"]

@@ -212,6 +212,8 @@ def _timestamp(value: datetime) -> str:
 
 def _profile(org: Organisation, language: str) -> dict[str, Any]:
     profile: dict[str, Any] = {"id": org.id, "type": ["Profile"], "name": org.name.best(language)}
+    if set(org.name) != {language}:  # edubadge's extension: the name in every language
+        profile["localizedName"] = dict(org.name)
     if org.url:
         profile["url"] = org.url
     if org.email:
@@ -408,6 +410,8 @@ def _organisation_data(profile: Mapping[str, Any], language: str) -> dict[str, A
     data: dict[str, Any] = {"id": profile.get("id"), "name": profile.get("name")}
     if isinstance(data["name"], str):
         data["name"] = {language: data["name"]}
+    if isinstance(profile.get("localizedName"), Mapping):
+        data["name"] = dict(profile["localizedName"])
     for key in ("url", "email"):
         if key in profile:
             data[key] = profile[key]
@@ -551,7 +555,7 @@ def from_credential(doc: Mapping[str, Any]) -> MicroCredential:
     if name is not None:
         data["title"] = {language: name} if isinstance(name, str) else name
     description = achievement.get("description")
-    if isinstance(description, str) and description != name:
+    if isinstance(description, str) and description.strip() and description != name:
         data["description"] = {language: description}
     learner = _learner_data(subject, language)
     if learner is not None:
