@@ -15,11 +15,13 @@ from typing import Any
 
 from .checking import verify_all
 from .core import DemoRun, Say
+from .europass import issue_edc
 from .issuing import create_issuer, forge, issue_micro_credentials, issue_plain_badge
 
 STEPS: tuple[Callable[[DemoRun], None], ...] = (
     create_issuer,
     issue_micro_credentials,
+    issue_edc,
     issue_plain_badge,
     forge,
     verify_all,
