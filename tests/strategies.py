@@ -30,7 +30,14 @@ from edubadge.model.vocab import (
 
 LANGUAGES = ("en", "nl", "fr", "de", "nl-BE", "fr-BE", "el", "bg", "sr-Latn", "pt-PT", "ga")
 COUNTRIES = ("BE", "NL", "DE", "FR", "IE", "EL", "GR", "PL", "FI", "PT", "NO", "CH", "XK", "TF")
-IDENTIFIER_SCHEMES = ("studentId", "nationalIdentityNumber", "sisSourcedId", "identifier", "esi")
+IDENTIFIER_SCHEMES = (
+    "studentId",
+    "nationalIdentityNumber",
+    "sisSourcedId",
+    "identifier",
+    "esi",
+    "Student ID",
+)
 
 # Any printable text: letters of every script, symbols, Markdown characters, emoji...
 _CHARS = st.characters(exclude_categories=("Cc", "Cs"))

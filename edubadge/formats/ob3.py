@@ -229,6 +229,12 @@ def _profile(org: Organisation, language: str) -> dict[str, Any]:
     return profile
 
 
+def _ext_type(scheme: str) -> str:
+    """``ext:`` + the scheme in the characters OB 3.0 allows there (``Student ID`` ->
+    ``ext:StudentID``; the exact name travels in the extension's ``learnerIdentifier``)."""
+    return "ext:" + (re.sub(r"[^A-Za-z0-9._-]", "", scheme) or "identifier")
+
+
 def _subject(
     learner: Learner, language: str, identity: Literal["hashed", "plain"], salt: str | None
 ) -> dict[str, Any]:
@@ -249,7 +255,7 @@ def _subject(
     if learner.email:
         identities.append(("emailAddress", learner.email))
     for other in learner.identifiers:
-        kind = other.scheme if other.scheme in _IDENTITY_TYPES else f"ext:{other.scheme}"
+        kind = other.scheme if other.scheme in _IDENTITY_TYPES else _ext_type(other.scheme)
         identities.append((kind, other.value))
     if identities:
         subject["identifier"] = [_identity_object(k, v, used_salt) for k, v in identities]
