@@ -15,6 +15,7 @@ from typing import Any
 VC2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 VC1_CONTEXT = "https://www.w3.org/2018/credentials/v1"
 OB3_CONTEXT_PREFIX = "https://purl.imsglobal.org/spec/ob/v3p0/context"
+ENVELOPED_CREDENTIAL = "EnvelopedVerifiableCredential"
 
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]*$")
 _DATETIME_STAMP = re.compile(
@@ -109,9 +110,41 @@ def context_problems(document: dict[str, Any]) -> list[Problem]:
     return problems
 
 
+def inline_contexts(document: dict[str, Any]) -> list[str]:
+    """JSON paths of context definitions given inline (objects in any `@context`, at any depth)."""
+    found: list[str] = []
+    stack: list[tuple[Any, str]] = [(document, "$")]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, dict):
+            for i, entry in enumerate(as_list(value.get("@context"))):
+                if not isinstance(entry, str):
+                    found.append(f"{path}['@context'][{i}]")
+            stack.extend((v, f"{path}.{k}") for k, v in value.items() if k != "@context")
+        elif isinstance(value, list):
+            stack.extend((v, f"{path}[{i}]") for i, v in enumerate(value))
+    return sorted(found)
+
+
+def keyword_problems(document: dict[str, Any]) -> list[Problem]:
+    """`@id` and `@type` written as such: JSON readers look for `id` and `type` (VC 2.0 aliases)."""
+    problems: list[Problem] = []
+    stack: list[tuple[Any, str]] = [(document, "$")]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, dict):
+            for key in ("@id", "@type"):
+                if key in value:
+                    problems.append((f"{path}['{key}']", f"use {key[1:]!r}, not {key!r}"))
+            stack.extend((v, f"{path}.{k}") for k, v in value.items() if k != "@context")
+        elif isinstance(value, list):
+            stack.extend((v, f"{path}[{i}]") for i, v in enumerate(value))
+    return problems
+
+
 def credential_problems(document: dict[str, Any]) -> list[Problem]:
     """Breaches of the VC data model rules (2.0, or 1.1 when that is the base context)."""
-    problems: list[Problem] = []
+    problems: list[Problem] = keyword_problems(document)
     legacy = contexts_of(document)[:1] == [VC1_CONTEXT]
     types = types_of(document)
     if "type" not in document:
@@ -144,8 +177,67 @@ def credential_problems(document: dict[str, Any]) -> list[Problem]:
                 problems.append((f"{path}.id", "must be a single URL"))
             if key == "credentialSchema" and "id" not in item:
                 problems.append((f"{path}.id", "is missing"))
+    problems += _related_resource_problems(document)
     if is_ob3(document):
         problems += ob3_problems(document)
+    return problems
+
+
+def presentation_problems(document: dict[str, Any]) -> list[Problem]:
+    """Breaches of the VC data model rules for a verifiable presentation.
+
+    Each embedded credential must be an object typed `VerifiableCredential` (its own rules
+    are checked when it is verified) or an `EnvelopedVerifiableCredential` with a `data:` id.
+    """
+    problems: list[Problem] = keyword_problems(document)
+    if "type" not in document:
+        problems.append(("$.type", "is missing"))
+    elif "VerifiablePresentation" not in types_of(document):
+        problems.append(("$.type", "must include 'VerifiablePresentation'"))
+    if "id" in document and not is_url(document["id"]):
+        problems.append(("$.id", "must be a URL"))
+    if "holder" in document:
+        holder = document["holder"]
+        holder_id = holder.get("id") if isinstance(holder, dict) else holder
+        if not is_url(holder_id):
+            problems.append(("$.holder", "must be a URL or an object with a URL id"))
+    for path, item in _items(document, "verifiableCredential"):
+        types = types_of(item)
+        if not isinstance(item, dict):
+            problems.append((path, "must be an object (a credential, or an enveloped one)"))
+        elif ENVELOPED_CREDENTIAL in types:
+            if not (isinstance(item.get("id"), str) and item["id"].startswith("data:")):
+                problems.append((f"{path}.id", "must be a data: URL holding the credential"))
+        elif "VerifiableCredential" not in types:
+            problems.append(
+                (f"{path}.type", f"must include 'VerifiableCredential' or {ENVELOPED_CREDENTIAL!r}")
+            )
+    for path, item in _items(document, "proof"):
+        if not isinstance(item, dict) or not types_of(item):
+            problems.append((path, "must be an object with a type"))
+    return problems
+
+
+def _related_resource_problems(document: dict[str, Any]) -> list[Problem]:
+    """VC 2.0 `relatedResource`: objects with a unique URL `id` and a digest."""
+    problems: list[Problem] = []
+    ids: set[str] = set()
+    for path, item in _items(document, "relatedResource"):
+        if not isinstance(item, dict):
+            problems.append((path, "must be an object"))
+            continue
+        if not is_url(item.get("id")):
+            problems.append((f"{path}.id", "must be a URL"))
+        elif item["id"] in ids:
+            problems.append((f"{path}.id", "must be unique among the related resources"))
+        else:
+            ids.add(item["id"])
+        if "digestSRI" not in item and "digestMultibase" not in item:
+            problems.append((path, "must have digestSRI or digestMultibase"))
+        for key in ("digestSRI", "digestMultibase"):
+            values = as_list(item.get(key))
+            if key in item and (not values or not all(isinstance(v, str) for v in values)):
+                problems.append((f"{path}.{key}", "must be a string or a list of strings"))
     return problems
 
 
@@ -258,4 +350,7 @@ def ob3_problems(document: dict[str, Any]) -> list[Problem]:
                 continue  # a Profile may be given by its URL alone
             if required not in types_of(item):
                 problems.append((f"{path}.type", f"must include {required!r}"))
+            elif required != "IdentityObject" and not isinstance(item.get("type"), list):
+                # the OB 3.0 JSON Schema: every class but IdentityObject takes a type array
+                problems.append((f"{path}.type", "must be an array"))
     return problems

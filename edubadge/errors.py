@@ -50,6 +50,25 @@ class NotAMicroCredentialError(InputError):
         )
 
 
+class BakingError(InputError):
+    """A badge image that cannot be baked or unbaked (malformed, oversized, or two credentials)."""
+
+
+class StackingError(InputError):
+    """Components that do not add up to the stack asked for.
+
+    `.reasons` lists (what, why): a component (its id) with a named reason such as
+    `untrusted-issuer`, or a rule clause such as `minimumCredits`.
+    """
+
+    def __init__(self, reasons: Sequence[tuple[str, str]]) -> None:
+        self.reasons = list(reasons)
+        super().__init__(
+            "cannot stack: " + "; ".join(f"{what}: {why}" for what, why in self.reasons),
+            hint="fix or leave out the components named, or change the rule",
+        )
+
+
 # --- JSON-LD ------------------------------------------------------------------------------
 
 
@@ -96,11 +115,34 @@ class VerificationMethodError(EdubadgeError):
     """A verification method that cannot be resolved to a public key."""
 
 
+class SignerError(EdubadgeError):
+    """An external signer (an HSM, a PKCS#11 token) failed; never carries a PIN or a key."""
+
+
+# --- network ------------------------------------------------------------------------------
+
+
+class FetchError(EdubadgeError):
+    """A document could not be fetched, or the fetcher refused to fetch it."""
+
+
+class BlockedAddressError(FetchError):
+    """The fetcher refused an address: not https, or private, loopback, link-local..."""
+
+
 # --- proofs -------------------------------------------------------------------------------
 
 
 class ProofError(EdubadgeError):
     """A proof cannot be created or is malformed."""
+
+
+class EnvelopeError(ProofError):
+    """A JOSE envelope (a compact JWS) that cannot be created, parsed or trusted."""
+
+
+class InsecureEnvelopeError(EnvelopeError):
+    """A JWS asking for what is never accepted: `alg: none`, HMAC, a private key in a header..."""
 
 
 class UnknownSuiteError(ProofError):
@@ -111,3 +153,29 @@ class UnknownSuiteError(ProofError):
         super().__init__(
             f"unknown cryptosuite {name!r}", hint="registered: " + ", ".join(sorted(known))
         )
+
+
+# --- status lists -------------------------------------------------------------------------
+
+
+class StatusError(EdubadgeError):
+    """A status list, its store, or a status change could not be handled."""
+
+
+class StatusListError(StatusError):
+    """A malformed status list, `encodedList` or status entry."""
+
+
+class StatusStoreError(StatusError):
+    """The status store cannot be opened or used (missing driver, unreadable file, bad URL)."""
+
+
+class StatusChangeError(StatusError):
+    """A status change that is refused: unknown credential, irreversible revocation, ..."""
+
+
+# --- certificates and seals ---------------------------------------------------------------
+
+
+class CertificateError(EdubadgeError):
+    """An X.509 certificate (chain) that cannot be read, or that does not fit its key."""

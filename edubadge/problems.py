@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 VCDM = "https://www.w3.org/TR/vc-data-model#"
 SECURITY = "https://w3id.org/security#"
 EDUBADGE = "https://w3id.org/edubadge/problems#"
+STATUS_LIST = "https://www.w3.org/ns/credentials/status-list#"
 
 # name -> (type URL, code, title); codes are those of the VC 2.0 and Data Integrity specs.
 PROBLEM_TYPES: dict[str, tuple[str, int | None, str]] = {
@@ -29,9 +31,68 @@ PROBLEM_TYPES: dict[str, tuple[str, int | None, str]] = {
         -18,
         "Proof Transformation Error",
     ),
+    "INVALID_CHALLENGE_ERROR": (SECURITY + "INVALID_CHALLENGE_ERROR", None, "Invalid Challenge"),
+    "INVALID_DOMAIN_ERROR": (SECURITY + "INVALID_DOMAIN_ERROR", None, "Invalid Domain"),
     "NOT_YET_VALID": (EDUBADGE + "NOT_YET_VALID", None, "Not Yet Valid"),
     "EXPIRED": (EDUBADGE + "EXPIRED", None, "Expired"),
     "ISSUER_KEY_MISMATCH": (EDUBADGE + "ISSUER_KEY_MISMATCH", None, "Issuer Key Mismatch"),
+    "HOLDER_KEY_MISMATCH": (EDUBADGE + "HOLDER_KEY_MISMATCH", None, "Holder Key Mismatch"),
+    "CREDENTIAL_NOT_VERIFIED": (
+        EDUBADGE + "CREDENTIAL_NOT_VERIFIED",
+        None,
+        "Presented Credential Not Verified",
+    ),
+    "STATUS_RETRIEVAL_ERROR": (
+        STATUS_LIST + "STATUS_RETRIEVAL_ERROR",
+        None,
+        "Status Retrieval Error",
+    ),
+    "STATUS_VERIFICATION_ERROR": (
+        STATUS_LIST + "STATUS_VERIFICATION_ERROR",
+        None,
+        "Status Verification Error",
+    ),
+    "STATUS_LIST_LENGTH_ERROR": (
+        STATUS_LIST + "STATUS_LIST_LENGTH_ERROR",
+        None,
+        "Status List Length Error",
+    ),
+    "REVOKED": (EDUBADGE + "REVOKED", None, "Revoked"),
+    "SUSPENDED": (EDUBADGE + "SUSPENDED", None, "Suspended"),
+    # stacking
+    "COMPONENT_INVALID": (EDUBADGE + "COMPONENT_INVALID", None, "Component Invalid"),
+    "COMPONENT_DIGEST_MISMATCH": (
+        EDUBADGE + "COMPONENT_DIGEST_MISMATCH",
+        None,
+        "Component Digest Mismatch",
+    ),
+    "COMPONENT_MISSING": (EDUBADGE + "COMPONENT_MISSING", None, "Component Missing"),
+    "COMPONENT_NOT_PINNED": (EDUBADGE + "COMPONENT_NOT_PINNED", None, "Component Not Pinned"),
+    "COMPONENT_COUNTED_TWICE": (
+        EDUBADGE + "COMPONENT_COUNTED_TWICE",
+        None,
+        "Component Counted Twice",
+    ),
+    "STACK_CYCLE": (EDUBADGE + "STACK_CYCLE", None, "Stack Cycle"),
+    "LEARNER_MISMATCH": (EDUBADGE + "LEARNER_MISMATCH", None, "Learner Mismatch"),
+    "NOT_VALID_AT_AWARD": (EDUBADGE + "NOT_VALID_AT_AWARD", None, "Not Valid At Award"),
+    "UNTRUSTED_ISSUER": (EDUBADGE + "UNTRUSTED_ISSUER", None, "Untrusted Issuer"),
+    "STACK_RULE_NOT_MET": (EDUBADGE + "STACK_RULE_NOT_MET", None, "Stack Rule Not Met"),
+    # JAdES seals (X.509 certificates)
+    "UNSUPPORTED_ALGORITHM": (EDUBADGE + "UNSUPPORTED_ALGORITHM", None, "Unsupported Algorithm"),
+    "CERTIFICATE_UNTRUSTED": (EDUBADGE + "CERTIFICATE_UNTRUSTED", None, "Certificate Untrusted"),
+    "CERTIFICATE_EXPIRED": (EDUBADGE + "CERTIFICATE_EXPIRED", None, "Certificate Expired"),
+    "CERTIFICATE_NOT_YET_VALID": (
+        EDUBADGE + "CERTIFICATE_NOT_YET_VALID",
+        None,
+        "Certificate Not Yet Valid",
+    ),
+    "CERTIFICATE_NOT_VALID_AT_SIGNING_TIME": (
+        EDUBADGE + "CERTIFICATE_NOT_VALID_AT_SIGNING_TIME",
+        None,
+        "Certificate Not Valid At Signing Time",
+    ),
+    "SIGNING_TIME_IN_FUTURE": (EDUBADGE + "SIGNING_TIME_IN_FUTURE", None, "Signing Time In Future"),
 }
 
 Outcome = Literal["passed", "failed", "skipped"]
@@ -102,3 +163,26 @@ class Check:
         if self.warnings:
             data["warnings"] = list(self.warnings)
         return data
+
+
+class CheckResults:
+    """What a result with named `checks` offers: every problem and warning, a check by id."""
+
+    checks: Sequence[Check]
+
+    @property
+    def problems(self) -> list[Problem]:
+        """Every problem of every check."""
+        return [p for c in self.checks for p in c.problems]
+
+    @property
+    def warnings(self) -> list[str]:
+        """Every warning of every check (they do not fail verification)."""
+        return [w for c in self.checks for w in c.warnings]
+
+    def check(self, check_id: str) -> Check:
+        """The check with this id."""
+        for c in self.checks:
+            if c.id == check_id:
+                return c
+        raise KeyError(check_id)

@@ -22,6 +22,8 @@ import tempfile
 import urllib.request
 from pathlib import Path
 
+from generated_files import write_or_check
+
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "contexts"
 
@@ -126,6 +128,7 @@ PUBLISHED: list[tuple[tuple[str, ...], str, str]] = [
 
 # Contexts the project itself authors (kept in contexts/ by hand, listed in the manifest).
 OWN_CONTEXTS: list[tuple[str, str]] = [
+    ("https://w3id.org/edubadge/stacking/v1", "edubadge-stacking-v1.jsonld"),
     ("https://w3id.org/edubadge/ob3-extension/v1", "edubadge-ob3-extension-v1.jsonld"),
 ]
 
@@ -218,21 +221,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="compare, do not write")
     args = parser.parse_args()
-    files = build()
-    if args.check:
-        stale = [
-            n
-            for n, data in files.items()
-            if not (OUT / n).is_file() or (OUT / n).read_bytes() != data
-        ]
-        for name in stale:
-            print(f"differs: contexts/{name}", file=sys.stderr)
-        return 1 if stale else 0
-    OUT.mkdir(exist_ok=True)
-    for name, data in files.items():
-        (OUT / name).write_bytes(data)
-    print(f"wrote {len(files)} files to {OUT}")
-    return 0
+    return write_or_check(build(), OUT, check=args.check)
 
 
 if __name__ == "__main__":

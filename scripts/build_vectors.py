@@ -3,7 +3,9 @@
 
 Inputs (authored, kept): `vectors/microcredential/input.json` (a micro-credential description
 with its `issuer` section) and `vectors/microcredential/settings.json` (identity salt, proof
-options). Everything else is derived here, deterministically, with a fixed test key.
+options); for stacking, `vectors/stacking/component-N.input.json`, `achievement.json`,
+`rule.json` and `settings.json`. Everything else is derived here, deterministically, with
+fixed test keys.
 
     python scripts/build_vectors.py            # rewrite the derived files
     python scripts/build_vectors.py --check    # exit 1 if any derived file differs
@@ -16,21 +18,29 @@ import copy
 import hashlib
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from generated_files import write_or_check  # noqa: E402
+
 from edubadge import keys, sign  # noqa: E402
 from edubadge.formats import ob3  # noqa: E402
+from edubadge.issuer import Issuer  # noqa: E402
 from edubadge.jsonld.loader import default_loader  # noqa: E402
 from edubadge.model import Organisation, load_microcredential  # noqa: E402
 from edubadge.proofs import get_suite  # noqa: E402
+from edubadge.stacking import component_digest, stack, unbundle  # noqa: E402
+from edubadge.stacking.digest import MULTIHASHES, canonical_bytes, multihash  # noqa: E402
 
 VECTORS = ROOT / "vectors"
 MC = VECTORS / "microcredential"
 KEY_SEED_LABEL = b"edubadge conformance vectors: issuer key 1"
+KEY_2_SEED_LABEL = b"edubadge conformance vectors: issuer key 2"
+STACKING = VECTORS / "stacking"
 
 
 def dump(value: Any) -> bytes:
@@ -38,23 +48,89 @@ def dump(value: Any) -> bytes:
     return (json.dumps(value, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def test_key() -> keys.KeyPair:
-    """The fixed vector key: seed = SHA-256 of a published label. TEST ONLY."""
-    return keys.from_seed(hashlib.sha256(KEY_SEED_LABEL).digest())
+def test_key(label: bytes = KEY_SEED_LABEL) -> keys.KeyPair:
+    """A fixed vector key: seed = SHA-256 of a published label. TEST ONLY."""
+    return keys.from_seed(hashlib.sha256(label).digest())
+
+
+def key_files(name: str, label: bytes) -> dict[str, bytes]:
+    """The key file and did:key document of one vector key."""
+    key = test_key(label)
+    return {
+        f"keys/{name}.key.json": dump(
+            {
+                "comment": "TEST KEY ONLY. seed = sha256('" + label.decode() + "')",
+                **key.to_multikey(include_secret=True),
+            }
+        ),
+        f"keys/{name}.did.json": dump(keys.resolve_did_key(key.controller)),
+    }
+
+
+def read(path: Path) -> Any:
+    """An authored JSON input."""
+    return json.loads(path.read_text("utf-8"))
+
+
+def build_stacking() -> dict[str, bytes]:
+    """The stacking vectors: three components from two issuers, their digests, the stack."""
+    vector_keys = {"issuer-1": test_key(KEY_SEED_LABEL), "issuer-2": test_key(KEY_2_SEED_LABEL)}
+    settings = read(STACKING / "settings.json")
+    files = key_files("issuer-2", KEY_2_SEED_LABEL)
+    components, digests = [], []
+    for n, key_name in enumerate(settings["component_keys"], start=1):
+        request = read(STACKING / f"component-{n}.input.json")
+        key = vector_keys[key_name]
+        profile = Organisation.model_validate({"id": key.controller, **request.pop("issuer")})
+        issuer, record = Issuer(profile, key), load_microcredential(request)
+        salt, options = (
+            settings["identity_salts"][n - 1],
+            settings["component_proof_options"][n - 1],
+        )
+        part_of = settings["component_part_of"][n - 1]
+        if part_of:  # a module unbundled from the certificate's programme
+            signed = unbundle([record], issuer, part_of=part_of, salt=salt, options=options)[0]
+        else:
+            signed = issuer.sign(ob3.to_credential(record, profile, salt=salt), options=options)
+        components.append(signed)
+        canonical = canonical_bytes(signed)
+        algorithm = settings["digest_algorithm"]
+        files[f"stacking/component-{n}.json"] = dump(signed)
+        files[f"stacking/component-{n}.canonical.json"] = canonical
+        digests.append(
+            {
+                "id": signed["id"],
+                "canonicalForm": f"component-{n}.canonical.json",
+                "algorithm": algorithm,
+                "digestHex": hashlib.new(MULTIHASHES[algorithm][1], canonical).hexdigest(),
+                "multihashHex": multihash(canonical, algorithm).hex(),
+                "digestMultibase": component_digest(signed, algorithm),
+            }
+        )
+    files["stacking/digests.json"] = dump(digests)
+    request = read(STACKING / "achievement.json")
+    stack_key = vector_keys[settings["stack_key"]]
+    profile = Organisation.model_validate({"id": stack_key.controller, **request.pop("issuer")})
+    stacked = stack(
+        components,
+        request,
+        read(STACKING / "rule.json"),
+        Issuer(profile, stack_key),
+        trusted_issuers={vector_keys[k].controller for k in settings["trusted_issuers"]},
+        salt=settings["identity_salts"][-1],
+        now=datetime.fromisoformat(settings["now"]),
+        options=settings["stack_proof_options"],
+        digest_algorithm=settings["digest_algorithm"],
+    )
+    files["stacking/stack-unsigned.json"] = dump({k: v for k, v in stacked.items() if k != "proof"})
+    files["stacking/stack-signed.json"] = dump(stacked)
+    return files
 
 
 def build() -> dict[str, bytes]:
     """Every derived file, by path relative to vectors/."""
     key = test_key()
-    files: dict[str, bytes] = {
-        "keys/issuer-1.key.json": dump(
-            {
-                "comment": "TEST KEY ONLY. seed = sha256('" + KEY_SEED_LABEL.decode() + "')",
-                **key.to_multikey(include_secret=True),
-            }
-        ),
-        "keys/issuer-1.did.json": dump(keys.resolve_did_key(key.controller)),
-    }
+    files: dict[str, bytes] = key_files("issuer-1", KEY_SEED_LABEL)
     request = json.loads((MC / "input.json").read_text("utf-8"))
     settings = json.loads((MC / "settings.json").read_text("utf-8"))
     issuer_data = {"id": key.controller, **request.pop("issuer")}
@@ -93,22 +169,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="compare, do not write")
     args = parser.parse_args()
-    files = build()
-    if args.check:
-        stale = [
-            p
-            for p, data in files.items()
-            if not (VECTORS / p).is_file() or (VECTORS / p).read_bytes() != data
-        ]
-        for path in stale:
-            print(f"differs: vectors/{path}", file=sys.stderr)
-        return 1 if stale else 0
-    for path, data in files.items():
-        target = VECTORS / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-    print(f"wrote {len(files)} files under {VECTORS}")
-    return 0
+    return write_or_check(build() | build_stacking(), VECTORS, check=args.check)
 
 
 if __name__ == "__main__":

@@ -49,7 +49,7 @@ def text(relative: str) -> str:
 
 @cache
 def served_contexts() -> dict[str, Any]:
-    """Every context in ../shared/contexts (both INDEX files), URL -> document."""
+    """Every context in ../shared/contexts (its INDEX files), URL -> document."""
     base = require_shared() / "contexts"
     documents: dict[str, Any] = {}
     for folder in (base, base / "ob3", base / "edc"):

@@ -8,10 +8,36 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from ..errors import EdubadgeError
-from . import convert, demo, issue, keygen, validate, verify
+from . import (
+    baking,
+    convert,
+    demo,
+    derive,
+    issue,
+    issue_batch,
+    keygen,
+    present,
+    stack,
+    status,
+    validate,
+    verify,
+)
 from .common import EXIT_USAGE
 
-COMMANDS = (keygen, issue, convert, validate, verify, demo)
+COMMANDS = (
+    keygen,
+    issue,
+    issue_batch,
+    convert,
+    validate,
+    derive,
+    present,
+    stack,
+    verify,
+    status,
+    baking,
+    demo,
+)
 
 
 class _Parser(argparse.ArgumentParser):

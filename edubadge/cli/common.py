@@ -9,7 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
+from ..issuer import Issuer
 from ..jsonld.loader import DocumentLoader
+from ..keys import Signer
+from ..model import Organisation
 from ..parsing import parse_json
 
 EXIT_OK, EXIT_NOT_VERIFIED, EXIT_USAGE = 0, 1, 2
@@ -50,6 +53,17 @@ def add_loader_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_trust_option(parser: argparse.ArgumentParser) -> None:
+    """--trust ISSUER: the issuers stack components may come from."""
+    parser.add_argument(
+        "--trust",
+        action="append",
+        default=[],
+        metavar="ISSUER",
+        help="accept components only from this issuer id (repeat for several)",
+    )
+
+
 def loader_from(args: argparse.Namespace) -> DocumentLoader:
     """The loader with the documents given by --context and --controller."""
     return _loader(args.context, args.controller)
@@ -68,3 +82,18 @@ def _loader(contexts: Sequence[str], controllers: Sequence[str]) -> DocumentLoad
             raise InputError(f"controller document {path} has no id")
         extra[document["id"]] = document
     return DocumentLoader(extra)
+
+
+def issuer_from(request: Any, path: str, key: Signer, suite: str) -> Issuer:
+    """The `Issuer` of a description's `issuer` section (removed from `request`); its id
+    defaults to the controller of the signer's key (a key pair or an HSM key)."""
+    if not isinstance(request, dict):
+        raise InputError(f"{path}: a micro-credential description is a JSON object")
+    issuer_data = request.pop("issuer", None)
+    if not isinstance(issuer_data, dict):
+        raise InputError(
+            f"{path}: no 'issuer' object",
+            hint='add "issuer": {"name": ..., "country": ...} (id: the key\'s controller)',
+        )
+    issuer_data.setdefault("id", key.id.split("#", 1)[0])
+    return Issuer(Organisation.model_validate(issuer_data), key, suite=suite)

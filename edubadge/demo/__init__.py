@@ -13,10 +13,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .baking import bake_badges
+from .batch import issue_batch
 from .checking import verify_all
 from .core import DemoRun, Say
 from .europass import issue_edc
 from .issuing import create_issuer, forge, issue_micro_credentials, issue_plain_badge
+from .jwt import issue_jwt
+from .stacking import break_the_stack, issue_modules, stack_certificate
+from .status import revoke_and_suspend
+from .wallet import issue_ecdsa_credentials, present_credentials
 
 STEPS: tuple[Callable[[DemoRun], None], ...] = (
     create_issuer,
@@ -24,6 +30,15 @@ STEPS: tuple[Callable[[DemoRun], None], ...] = (
     issue_edc,
     issue_plain_badge,
     forge,
+    issue_jwt,
+    bake_badges,
+    issue_batch,
+    issue_modules,
+    stack_certificate,
+    break_the_stack,
+    revoke_and_suspend,
+    issue_ecdsa_credentials,
+    present_credentials,
     verify_all,
 )
 

@@ -54,6 +54,7 @@ SHORT_COURSE: dict[str, Any] = {
     "learner": LEARNERS[0],
     "issued": "2026-02-01T12:00:00Z",
 }
+STATUS_BASE_URL = "https://www.example-university.eu/status"
 UNIVERSITY: dict[str, Any] = {
     "name": "Example University",
     "country": "BE",
@@ -67,3 +68,41 @@ def course_record(learner: dict[str, Any], **changes: Any) -> MicroCredential:
     data["learner"] = learner
     data.update(changes)
     return load_microcredential(data)
+
+
+# --- stacking: three modules from two issuers, stacked into a certificate ---------------------
+
+COLLEGE: dict[str, Any] = {
+    "name": "Hogeschool Noord",
+    "country": "NL",
+    "url": "https://www.hogeschool-noord.example/",
+}
+_UNI = "https://micro.example-university.eu/achievements/"
+_COLLEGE = "https://www.hogeschool-noord.example/achievements/"
+MODULES: tuple[dict[str, Any], ...] = (
+    {"title": "Python for Data Analysis", "ects": 5, "id": _UNI + "python", "unbundled": True},
+    {"title": "Applied Statistics", "ects": 5, "id": _UNI + "statistics", "unbundled": True},
+    {"title": "Data Visualisation", "ects": 5, "id": _COLLEGE + "visualisation"},
+)
+CERTIFICATE: dict[str, Any] = {
+    **{k: v for k, v in COURSE.items() if k not in ("credits", "issued", "awarded")},
+    "title": "Certificate in Applied Data Science",
+    "description": "Awarded for three modules in data analysis, statistics and visualisation.",
+    "achievement_id": _UNI + "certificate-applied-data-science",
+}
+STACK_RULE: dict[str, Any] = {
+    "allOf": [_UNI + "python", _UNI + "statistics"],
+    "nOf": [{"atLeast": 1, "of": [_COLLEGE + "visualisation", _COLLEGE + "machine-learning"]}],
+    "minimumCredits": 15,
+}
+
+
+def module_record(module: dict[str, Any], learner: dict[str, Any]) -> MicroCredential:
+    """A module's micro-credential for one learner (the demo course, retitled)."""
+    return course_record(
+        learner,
+        title=module["title"],
+        description=f"The module {module['title']}.",
+        achievement_id=module["id"],
+        credits=[{"framework": "ECTS", "points": module["ects"]}],
+    )

@@ -346,9 +346,18 @@ def _specification(
             for e in mc.entitles_to
         ]
     for key, related in (("isPartOf", mc.is_part_of), ("hasPart", mc.has_part)):
+        untitled = [r for r in related if r.title is None]
+        if untitled:
+            raise InvalidFieldsError(
+                "EDC",
+                [
+                    (f"{key}: {r.id}", "EDC needs the title of a related qualification")
+                    for r in untitled
+                ],
+            )
         if related:
             spec[key] = [
-                {"id": r.id, "type": "Qualification", "title": dict(r.title)} for r in related
+                {"id": r.id, "type": "Qualification", "title": dict(r.title or {})} for r in related
             ]
     if mc.partial_qualification is not None:
         spec["isPartialQualification"] = mc.partial_qualification

@@ -108,7 +108,10 @@ def achievement_terms(mc: MicroCredential, profile: Profile) -> dict[str, Any]:
         terms["qualityAssurance"] = qas
     for key, related in (("isPartOf", mc.is_part_of), ("hasPart", mc.has_part)):
         if related:
-            terms[key] = [{"id": r.id, "localizedTitle": dict(r.title)} for r in related]
+            # a bare IRI without a title, as edubadge's stacking writes these ELM terms
+            terms[key] = [
+                {"id": r.id, "localizedTitle": dict(r.title)} if r.title else r.id for r in related
+            ]
     if mc.entitles_to:
         terms["entitlesTo"] = [
             {
@@ -253,8 +256,9 @@ def read_achievement(
         if key in achievement:
             data[field] = [
                 {"id": r.get("id"), "title": r.get("localizedTitle")}
-                for r in _list(achievement[key])
                 if isinstance(r, Mapping)
+                else r
+                for r in _list(achievement[key])
             ]
     if "entitlesTo" in achievement:
         data["entitles_to"] = [

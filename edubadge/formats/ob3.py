@@ -46,6 +46,7 @@ __all__ = [
     "check_identity",
     "from_credential",
     "identity_hash",
+    "learner_identities",
     "organisation_from_profile",
     "to_credential",
 ]
@@ -235,6 +236,21 @@ def _ext_type(scheme: str) -> str:
     return "ext:" + (re.sub(r"[^A-Za-z0-9._-]", "", scheme) or "identifier")
 
 
+def learner_identities(learner: Learner, language: str) -> list[tuple[str, str]]:
+    """The learner's (identityType, plain value) pairs, in the order they are written:
+    the full name in `language`, the email, then each identifier."""
+    identities: list[tuple[str, str]] = []
+    full_name = learner.name(language)
+    if full_name:
+        identities.append(("name", full_name))
+    if learner.email:
+        identities.append(("emailAddress", learner.email))
+    for other in learner.identifiers:
+        kind = other.scheme if other.scheme in _IDENTITY_TYPES else _ext_type(other.scheme)
+        identities.append((kind, other.value))
+    return identities
+
+
 def _subject(
     learner: Learner, language: str, identity: Literal["hashed", "plain"], salt: str | None
 ) -> dict[str, Any]:
@@ -248,15 +264,7 @@ def _subject(
         if learner.family_name:
             subject["familyName"] = learner.family_name.best(language)
     used_salt = None if identity == "plain" else salt or secrets.token_hex(16)
-    identities: list[tuple[str, str]] = []
-    full_name = learner.name(language)
-    if full_name:
-        identities.append(("name", full_name))
-    if learner.email:
-        identities.append(("emailAddress", learner.email))
-    for other in learner.identifiers:
-        kind = other.scheme if other.scheme in _IDENTITY_TYPES else _ext_type(other.scheme)
-        identities.append((kind, other.value))
+    identities = learner_identities(learner, language)
     if identities:
         subject["identifier"] = [_identity_object(k, v, used_salt) for k, v in identities]
     return subject

@@ -1,14 +1,16 @@
 """JSON-LD: the offline loader, safe-mode processing and canonical forms."""
 
-from .canon import expand, jcs, rdfc, to_dataset
+from .canon import check, expand, jcs, rdfc, route_counts, to_dataset
 from .loader import DocumentLoader, bundled_urls, default_loader
 
 __all__ = [
     "DocumentLoader",
     "bundled_urls",
+    "check",
     "default_loader",
     "expand",
     "jcs",
     "rdfc",
+    "route_counts",
     "to_dataset",
 ]

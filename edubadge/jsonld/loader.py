@@ -66,6 +66,10 @@ class DocumentLoader:
         # let one loader's registered documents answer for another's.
         self.context_cache: LRUCache[str, Any] = LRUCache(maxsize=256)
 
+    def registered(self) -> dict[str, Any]:
+        """A copy of what the caller registered (`extra`), to build the same loader elsewhere."""
+        return copy.deepcopy(self._extra)
+
     def get(self, url: str) -> dict[str, Any]:
         """A copy of the document at `url` (fragment ignored); `UnknownContextError` if none."""
         base = url.split("#", 1)[0]

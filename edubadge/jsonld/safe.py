@@ -60,7 +60,7 @@ def find_path(root: Any, needle: str) -> str:
     return "$"
 
 
-def _has_duplicates(values: list[Any]) -> bool:
+def has_duplicates(values: list[Any]) -> bool:
     """True when a set holds the same scalar, or the same identified node, twice."""
     seen: set[Any] = set()
     for value in values:
@@ -134,7 +134,7 @@ class SafeProcessor(jsonld.JsonLdProcessor):  # type: ignore[misc]
                     raise UnsafeTermError(key, path, "a null array item is dropped by JSON-LD")
                 container = jsonld.JsonLdProcessor.get_context_value(active_ctx, key, "@container")
                 ordered = expanded == "@list" or "@list" in (container or [])
-                if not ordered and _has_duplicates(value):
+                if not ordered and has_duplicates(value):
                     raise UnsafeTermError(key, path, "a repeated value is merged by JSON-LD")
             if expanded == "@type":
                 # pyld expands @type values with the context from before type-scoped contexts
@@ -199,12 +199,15 @@ def _check_expanded(expanded: Any, root: Any) -> None:
 
 
 def unwrap(error: BaseException) -> EdubadgeError:
-    """Turn a pyld error into ours, keeping our own error if one caused it."""
+    """Turn a pyld error into ours: our own error if one caused it, else the innermost cause."""
+    innermost = error
     cause: BaseException | None = error
     while cause is not None:
         if isinstance(cause, EdubadgeError):
             return cause
+        innermost = cause
         cause = cause.__cause__ or cause.__context__
-    detail = str(error).splitlines()[0]
-    code = getattr(error, "code", None)
-    return JsonLdError(f"JSON-LD processing failed: {detail}" + (f" ({code})" if code else ""))
+    message = innermost.args[0] if innermost.args else type(innermost).__name__
+    code = getattr(innermost, "code", None)
+    suffix = f" ({code})" if code else ""
+    return JsonLdError(f"JSON-LD processing failed: {str(message).rstrip('.')}{suffix}")

@@ -1,9 +1,9 @@
 """Keys: generate and import key pairs, did:key, key files, and the `Signer` protocol."""
 
 from .algorithms import KeyAlgorithm, algorithm_names, register_algorithm
-from .did import controller_document, did_key, resolve_did_key
+from .did import controller_document, controller_document_of, did_key, resolve_did_key
 from .keyfile import load_key, save_key
-from .keypair import KeyPair, from_jwk, from_multikey, from_seed, generate
+from .keypair import KeyPair, from_jwk, from_multikey, from_pem, from_seed, generate
 from .resolve import VerificationMethod, resolve_verification_method
 from .signer import Signer
 
@@ -14,9 +14,11 @@ __all__ = [
     "VerificationMethod",
     "algorithm_names",
     "controller_document",
+    "controller_document_of",
     "did_key",
     "from_jwk",
     "from_multikey",
+    "from_pem",
     "from_seed",
     "generate",
     "load_key",

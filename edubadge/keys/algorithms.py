@@ -19,6 +19,11 @@ class KeyAlgorithm(ABC):
     # multicodec varint prefixes of the Multikey encodings (None: no Multikey form)
     public_prefix: bytes | None = None
     secret_prefix: bytes | None = None
+    # True when `sign_deterministic` exists: the same key and data give the same signature
+    deterministic_signing: bool = False
+    # JOSE names of the signature schemes of a key type that has several (RSA: RS256, PS256);
+    # the first is what `sign` does. Empty: the key type has one scheme.
+    signature_algorithms: tuple[str, ...] = ()
 
     @abstractmethod
     def generate(self) -> Any:
@@ -44,6 +49,10 @@ class KeyAlgorithm(ABC):
     def sign(self, secret_key: Any, data: bytes) -> bytes:
         """The algorithm's signature over `data`."""
 
+    def sign_deterministic(self, secret_key: Any, data: bytes) -> bytes:
+        """The signature over `data` with no randomness (RFC 6979 nonces for ECDSA)."""
+        raise KeyFormatError(f"{self.name} keys cannot sign deterministically")
+
     @abstractmethod
     def verify(self, public_key: Any, data: bytes, signature: bytes) -> bool:
         """True when `signature` is valid for `data`."""
@@ -51,6 +60,28 @@ class KeyAlgorithm(ABC):
     def owns(self, key: Any) -> bool:
         """True when a `cryptography` key object is of this algorithm."""
         return False
+
+    def validate(self, public_key: Any) -> None:
+        """Refuse a key this algorithm must not use (e.g. a short RSA modulus)."""
+        return None
+
+    def check_scheme(self, scheme: str | None) -> None:
+        """Refuse a signature scheme this key type does not have."""
+        if scheme is not None and scheme not in self.signature_algorithms:
+            have = ", ".join(self.signature_algorithms) or "only its own scheme"
+            raise KeyFormatError(
+                f"{self.name} keys cannot sign {scheme!r}", hint=f"they sign {have}"
+            )
+
+    def sign_as(self, secret_key: Any, data: bytes, scheme: str | None) -> bytes:
+        """The signature over `data` with the named scheme (None: the default one)."""
+        self.check_scheme(scheme)
+        return self.sign(secret_key, data)
+
+    def verify_as(self, public_key: Any, data: bytes, signature: bytes, scheme: str | None) -> bool:
+        """True when `signature` is valid for `data` under the named scheme."""
+        self.check_scheme(scheme)
+        return self.verify(public_key, data, signature)
 
 
 _ALGORITHMS: dict[str, KeyAlgorithm] = {}

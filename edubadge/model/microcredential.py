@@ -649,10 +649,16 @@ class Grade(_Model):
 
 
 class RelatedAchievement(_Model):
-    """Another micro-credential or qualification this one stacks with."""
+    """Another micro-credential or qualification this one stacks with. Input may be its IRI
+    alone (EDC needs the title too)."""
 
     id: IRI
-    title: TextLine
+    title: TextLine | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_iri(cls, data: Any) -> Any:
+        return {"id": data} if isinstance(data, str) else data
 
 
 class Entitlement(_Model):

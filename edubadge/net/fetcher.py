@@ -39,6 +39,25 @@ JSON_TYPES = (
 )
 
 
+class _Memoized:
+    """A fetcher that fetches each (url, accept) once and then answers from memory."""
+
+    def __init__(self, fetcher: Fetcher) -> None:
+        self._fetcher = fetcher
+        self._seen: dict[tuple[str, tuple[str, ...]], Fetched] = {}
+
+    def fetch(self, url: str, *, accept: tuple[str, ...]) -> Fetched:
+        key = (url, tuple(accept))
+        if key not in self._seen:
+            self._seen[key] = self._fetcher.fetch(url, accept=accept)
+        return self._seen[key]
+
+
+def memoized(fetcher: Fetcher) -> Fetcher:
+    """`fetcher`, fetching each URL at most once (one verification's worth of documents)."""
+    return _Memoized(fetcher)
+
+
 def fetch_json(fetcher: Fetcher, url: str, *, accept: tuple[str, ...] = JSON_TYPES) -> Any:
     """Fetch and strictly parse a JSON document."""
     fetched = fetcher.fetch(url, accept=accept)

@@ -1,0 +1,1 @@
+"""edubadge benchmarks: `python -m bench` (see docs/performance.md)."""

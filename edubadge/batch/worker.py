@@ -1,0 +1,95 @@
+"""What runs on a worker: build and sign a chunk of records, each failure kept to its record.
+
+Work units never carry a secret. A worker loads the signing key from the key file named in
+the job (once per process and file version), so on a cluster the key file must be present
+at the same path on every worker machine.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..jsonld.loader import DocumentLoader, default_loader
+from ..keys.keyfile import load_key
+from ..keys.keypair import KeyPair
+from ..model import MicroCredential, Organisation
+
+# (stable key, credential or None, error or None)
+Result = tuple[str, dict[str, Any] | None, str | None]
+
+
+@dataclass(frozen=True)
+class Job:
+    """One chunk of records to sign, and how: no key material, only the key file's path."""
+
+    profile: Organisation
+    key_file: str
+    key_id: str
+    suite: str
+    micro_credential: bool
+    records: Sequence[tuple[str, MicroCredential, Mapping[str, Any] | None]]
+    contexts: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+
+_KEYS: dict[tuple[str, int], KeyPair] = {}
+_LOADERS: dict[tuple[str, ...], DocumentLoader] = {}
+
+
+def _key(path: str, expected_id: str) -> KeyPair:
+    stamp = (os.path.abspath(path), os.stat(path).st_mtime_ns)
+    key = _KEYS.get(stamp)
+    if key is None:
+        key = load_key(path)
+        _KEYS.clear()
+        _KEYS[stamp] = key
+    if key.id != expected_id:
+        raise ValueError(f"key file {path} holds {key.id!r}, not the issuer's key {expected_id!r}")
+    return key
+
+
+def _loader(contexts: Mapping[str, Mapping[str, Any]]) -> DocumentLoader:
+    if not contexts:
+        return default_loader()
+    cache_key = tuple(sorted(contexts))
+    loader = _LOADERS.get(cache_key)
+    if loader is None:  # one loader per set of contexts, so its compiled contexts are reused
+        loader = _LOADERS[cache_key] = DocumentLoader(extra=contexts)
+    return loader
+
+
+def sign_chunk(job: Job) -> list[Result]:
+    """Issue every record of the job on this worker."""
+    from ..issuer import Issuer
+
+    try:
+        key = _key(job.key_file, job.key_id)
+    except Exception as error:
+        return [(k, None, f"{type(error).__name__}: {error}") for k, _, _ in job.records]
+    issuer = Issuer(job.profile, key, suite=job.suite, loader=_loader(job.contexts))
+    return issue_records(issuer, job.records, job.micro_credential)
+
+
+def issue_records(
+    issuer: Any,
+    records: Sequence[tuple[str, MicroCredential, Mapping[str, Any] | None]],
+    micro_credential: bool,
+) -> list[Result]:
+    """Issue each record with `issuer`; a failing record gets its error, the others go on."""
+    results: list[Result] = []
+    for key, record, status in records:
+        try:
+            credential = issuer.credential(record, micro_credential=micro_credential)
+            if status is not None:
+                credential["credentialStatus"] = (
+                    dict(status) if isinstance(status, Mapping) else [dict(e) for e in status]
+                )
+            results.append((key, issuer.sign(credential), None))
+        except Exception as error:  # one record's fault never stops the chunk
+            results.append((key, None, f"{type(error).__name__}: {error}"))
+    return results
+
+
+__all__ = ["Job", "Result", "issue_records", "sign_chunk"]
