@@ -109,6 +109,8 @@ def test_demo_writes_artifacts_and_manifest(
         f"--status-list={tmp_path / e['file']}" for e in manifest if e["role"] == "status-list"
     ]
     assert lists
+    # a sealed EDC is trusted through the eSeal's root CA the demo publishes
+    lists += [f"--trust-anchor={tmp_path / e['file']}" for e in manifest if e["format"] == "x509"]
     for entry in manifest:
         assert set(entry) == {"file", "role", "format", "suite", "expect"}
         assert (tmp_path / entry["file"]).is_file()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 import json
 
+from cryptography.hazmat.primitives.serialization import Encoding
+
 from ..envelopes import seal
 from ..envelopes.testing import make_test_material
 from ..formats import edc
@@ -23,6 +25,15 @@ def issue_edc(run: DemoRun) -> None:
         "RS256", organisation=profile.name.best("en"), country=country
     )
     run.trust_anchors.append(root)
+    # the eSeal's root CA: what a verifier of the EDC is given as its trust anchor
+    run.write(
+        "eseal-root-ca.pem",
+        root.public_bytes(Encoding.PEM).decode("ascii").strip(),
+        role="public-key",
+        format="x509",
+        suite=None,
+        expect="verified",
+    )
     sealed = seal(document, material)
     run.write(
         "credential-1-edc.json",
