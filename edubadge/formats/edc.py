@@ -21,7 +21,7 @@ from typing import Any, Final
 
 from pydantic import ValidationError
 
-from edubadge.errors import InputError, InvalidFieldsError, NotAMicroCredentialError
+from edubadge.errors import InputError, InvalidFieldsError
 from edubadge.formats.rendering import render_png
 from edubadge.model.microcredential import (
     MicroCredential,
@@ -527,20 +527,9 @@ def to_credential(
     ``organizationIdentifier``, e.g. ``VATBE-0123456789``); EDC requires one, and the
     issuer's id stands in for it when it is not given.
     """
-    issued = mc.issued or datetime.now(UTC)
-    if micro_credential:
-        missing = mc.model_copy(update={"issued": issued}).missing_mandatory(issuer)
-        if missing:
-            raise NotAMicroCredentialError(missing)
-    problems = [
-        (field, "needed for any credential")
-        for field, value in (("title", mc.title), ("learner", mc.learner))
-        if value is None
-    ]
-    if problems:
-        raise InvalidFieldsError("EDC", problems)
-    mc = mc.model_copy(update={"issued": issued})
-    assert mc.title is not None
+    mc = mc.ready_to_issue(issuer, micro_credential=micro_credential, what="EDC")
+    assert mc.title is not None and mc.issued is not None
+    issued = mc.issued
     w = _Writer(mc)
     title = mc.title.best(mc.primary_language)
     awarding_id = w.local("awardingProcess")

@@ -33,7 +33,7 @@ from typing import Any, Final, Literal
 
 from pydantic import ValidationError
 
-from edubadge.errors import InvalidFieldsError, NotAMicroCredentialError
+from edubadge.errors import InvalidFieldsError
 from edubadge.formats import extension
 from edubadge.model.microcredential import Learner, MicroCredential, Organisation, field_errors
 from edubadge.model.vocab import ECTS, EQF, MODES, SKILL_TYPES, country_name, eqf_number
@@ -333,19 +333,9 @@ def to_credential(
     """
     if identity not in ("hashed", "plain"):
         raise ValueError(f"identity must be 'hashed' or 'plain', not {identity!r}")
-    issued = mc.issued or datetime.now(UTC)
-    if micro_credential:
-        missing = mc.model_copy(update={"issued": issued}).missing_mandatory(issuer)
-        if missing:
-            raise NotAMicroCredentialError(missing)
-    problems = [
-        (field, "needed for any badge")
-        for field, value in (("title", mc.title), ("learner", mc.learner))
-        if value is None
-    ]
-    if problems:
-        raise InvalidFieldsError("badge", problems)
-    assert mc.title is not None and mc.learner is not None
+    mc = mc.ready_to_issue(issuer, micro_credential=micro_credential, what="badge")
+    assert mc.title is not None and mc.learner is not None and mc.issued is not None
+    issued = mc.issued
 
     language = mc.primary_language
     title = mc.title.best(language)

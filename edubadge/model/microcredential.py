@@ -44,7 +44,7 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
-from edubadge.errors import InputError, InvalidFieldsError
+from edubadge.errors import InputError, InvalidFieldsError, NotAMicroCredentialError
 from edubadge.model.vocab import (
     ACCREDITATION_TYPES,
     ASSESSMENT_TYPES,
@@ -834,6 +834,27 @@ class MicroCredential(_Model):
             if credit.framework == ECTS:
                 return credit.points
         return None
+
+    def ready_to_issue(
+        self, issuer: Organisation, *, micro_credential: bool, what: str
+    ) -> MicroCredential:
+        """This record with `issued` filled in (now, when absent), checked for issuing as
+        `what` ("badge", "EDC"): marked as a micro-credential only when nothing mandatory is
+        missing (`NotAMicroCredentialError`), and never without a title and a learner."""
+        issued = self.issued or datetime.now(UTC)
+        ready = self.model_copy(update={"issued": issued})
+        if micro_credential:
+            missing = ready.missing_mandatory(issuer)
+            if missing:
+                raise NotAMicroCredentialError(missing)
+        problems = [
+            (field, f"needed for any {what}")
+            for field, value in (("title", self.title), ("learner", self.learner))
+            if value is None
+        ]
+        if problems:
+            raise InvalidFieldsError(what, problems)
+        return ready
 
     def missing_mandatory(self, issuer: Organisation) -> list[str]:
         """The mandatory Annex I elements this micro-credential lacks, by the names of
