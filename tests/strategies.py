@@ -255,7 +255,7 @@ def microcredential_data(
     if draw(st.booleans()):
         data["learning_setting"] = draw(concept(LEARNING_SETTINGS))
     data["quality_assurance"] = [
-        _quality_assurance(draw, primary) for _ in range(draw(st.integers(1, 2)))
+        _quality_assurance(draw, primary, n) for n in range(draw(st.integers(1, 2)))
     ]
     first, *rest = data["quality_assurance"]
     if rest and ACCREDITATION_TYPES.lookup(first["type"]) == ACCREDITATION_TYPES.lookup(
@@ -284,14 +284,16 @@ _DROPPABLE = (
 )
 
 
-def _quality_assurance(draw: st.DrawFn, primary: str) -> dict[str, Any]:
+def _quality_assurance(draw: st.DrawFn, primary: str, n: int) -> dict[str, Any]:
     qa: dict[str, Any] = {"type": draw(concept(ACCREDITATION_TYPES))}
     if draw(st.booleans()):
-        qa["body"] = draw(organisation_data(with_country=None, primary=primary))
+        # an id of its own: one organisation id, one description (JSON-LD merges same-id nodes)
+        body = draw(organisation_data(with_country=None, primary=primary))
+        qa["body"] = {**body, "id": f"{body['id']}#qa-body-{n}"}
     if draw(st.booleans()):
         qa["decision"] = draw(texts(None, paragraphs=True))
     if draw(st.booleans()):
-        qa["id"] = draw(iris())
+        qa["id"] = f"{draw(iris())}#qa-{n}"
     return qa
 
 

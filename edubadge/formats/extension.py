@@ -84,7 +84,9 @@ def achievement_terms(mc: MicroCredential, profile: Profile) -> dict[str, Any]:
         ("learningSetting", mc.learning_setting and mc.learning_setting.iri),
         ("learningSchedule", mc.learning_schedule and mc.learning_schedule.iri),
         ("supervision", mc.supervision and mc.supervision.iri),
-        ("awardingBody", [_org(o, language, profile) for o in mc.awarding_bodies]),
+        # the first awarding body is OB 3.0's `creator`: written once, or an edit of one copy
+        # would not change the graph the proof covers
+        ("awardingBody", [_org(o, language, profile) for o in mc.awarding_bodies[1:]]),
         ("prerequisites", mc.prerequisites and dict(mc.prerequisites)),
         ("furtherInformation", mc.further_information and dict(mc.further_information)),
         ("homepage", mc.homepage),
@@ -106,11 +108,14 @@ def achievement_terms(mc: MicroCredential, profile: Profile) -> dict[str, Any]:
         qas.append(entry)
     if qas:
         terms["qualityAssurance"] = qas
-    for key, related in (("isPartOf", mc.is_part_of), ("hasPart", mc.has_part)):
+    for key, related in (
+        ("partOfAchievement", mc.is_part_of),
+        ("hasPartAchievement", mc.has_part),
+    ):
         if related:
-            # a bare IRI without a title, as edubadge's stacking writes these ELM terms
             terms[key] = [
-                {"id": r.id, "localizedTitle": dict(r.title)} if r.title else r.id for r in related
+                {"id": r.id, **({"localizedTitle": dict(r.title)} if r.title else {})}
+                for r in related
             ]
     if mc.entitles_to:
         terms["entitlesTo"] = [
@@ -239,8 +244,9 @@ def read_achievement(
         data["languages"] = [
             language_from_iri(i) for i in _list(achievement["languageOfInstruction"])
         ]
-    if "awardingBody" in achievement:
-        data["awarding_bodies"] = [org(o) for o in _list(achievement["awardingBody"])]
+    if "awardingBody" in achievement:  # those after the first, which is OB 3.0's `creator`
+        others = [org(o) for o in _list(achievement["awardingBody"])]
+        data["awarding_bodies"] = [*data.get("awarding_bodies", []), *others]
     if "qualityAssurance" in achievement:
         data["quality_assurance"] = [
             {
@@ -252,13 +258,12 @@ def read_achievement(
             for q in _list(achievement["qualityAssurance"])
             if isinstance(q, Mapping)
         ]
-    for key, field in (("isPartOf", "is_part_of"), ("hasPart", "has_part")):
+    for key, field in (("partOfAchievement", "is_part_of"), ("hasPartAchievement", "has_part")):
         if key in achievement:
             data[field] = [
                 {"id": r.get("id"), "title": r.get("localizedTitle")}
-                if isinstance(r, Mapping)
-                else r
                 for r in _list(achievement[key])
+                if isinstance(r, Mapping)
             ]
     if "entitlesTo" in achievement:
         data["entitles_to"] = [

@@ -5,7 +5,8 @@ active contexts pyld computed (each processed once per loader and kept in `_Acti
 with every term's expansion cached). It mirrors pyld's expansion and toRDF for a subset of
 JSON-LD: node objects with `@id`, `@type`, properties whose values are strings, numbers,
 booleans, node objects or arrays of them; type coercion to `@id`, `@vocab` or a datatype;
-default and term languages; embedded, property-scoped and type-scoped contexts.
+default and term languages; language maps; embedded, property-scoped and type-scoped
+contexts.
 
 Anything else (`@graph`, `@list`, value objects, `@reverse`, `@nest`, maps, `@json`...) and
 anything safe mode would refuse raises `NotCompiled`: the caller then takes the pyld route,
@@ -51,7 +52,7 @@ class NotCompiled(Exception):
 class _Term:
     """What one key means in one active context (computed once)."""
 
-    __slots__ = ("coerce", "iri", "language", "scoped", "unsupported")
+    __slots__ = ("coerce", "iri", "language", "language_map", "scoped", "unsupported")
 
     def __init__(self, active: _Active, key: str) -> None:
         ctx = active.ctx
@@ -62,6 +63,7 @@ class _Term:
         self.scoped: Any = get(ctx, key, "@context")
         self.coerce: Any = get(ctx, key, "@type")
         self.language: Any = get(ctx, key, "@language")
+        self.language_map = False
         if self.language is not None and not (isinstance(self.language, str) and self.language):
             self.unsupported = "language"
         if iri is None or not (jsonld._is_keyword(iri) or jsonld._is_absolute_iri(iri)):
@@ -74,7 +76,8 @@ class _Term:
         else:
             mapping = ctx["mappings"].get(key) or {}
             container = get(ctx, key, "@container") or []
-            if any(c != "@set" for c in container):
+            self.language_map = "@language" in container
+            if any(c not in ("@set", "@language") for c in container):
                 self.unsupported = "container " + ",".join(sorted(container))
             elif mapping.get("reverse") or "@nest" in mapping or "@index" in mapping:
                 self.unsupported = "reverse, nest or index term"
@@ -345,6 +348,11 @@ class _Walk:
                     raise NotCompiled("term redefined by its own scoped context")
             else:
                 value_term = term
+            if value_term.language_map:
+                for obj in self.language_map(term_ctx, value):
+                    if emit:
+                        out.add((subject, predicate, obj))
+                continue
             for item in self.items(value):
                 if isinstance(item, dict):
                     obj = self.node_value(term_ctx, key, item)
@@ -369,6 +377,18 @@ class _Walk:
                 raise NotCompiled("null array item")
             else:
                 yield item
+
+    def language_map(self, term_ctx: _Active, value: Any) -> Iterator[str]:
+        """The literals of a language map (pyld `_expand_language_map`)."""
+        if not isinstance(value, dict):
+            raise NotCompiled("language map value")
+        for key, texts in sorted(value.items()):
+            if term_ctx.term(key).iri == "@none":
+                raise NotCompiled("@none language")
+            for text in self.items(texts):
+                if not isinstance(text, str):
+                    raise NotCompiled("language map value")
+                yield literal(text, None, key.lower()) if self.emit else ""
 
     def scalar(self, term_ctx: _Active, term: _Term, value: Any) -> str:
         coerce = term.coerce
