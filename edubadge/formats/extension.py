@@ -14,14 +14,27 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
-from edubadge.model.microcredential import MicroCredential, Organisation, format_duration
+from edubadge.model.microcredential import MicroCredential, Organisation, Text, format_duration
 from edubadge.model.vocab import country_iri, language_from_iri, language_iri
 
-__all__ = ["CONTEXT_URL", "achievement_terms", "read_achievement", "read_subject", "subject_terms"]
+__all__ = [
+    "CONTEXT_URL",
+    "achievement_terms",
+    "language_map",
+    "read_achievement",
+    "read_subject",
+    "subject_terms",
+]
 
 CONTEXT_URL: Final = "https://w3id.org/edubadge/ob3-extension/v1"
 
 Profile = Callable[[Organisation, str], dict[str, Any]]
+
+
+def language_map(text: Text) -> dict[str, str]:
+    """A JSON-LD language map of a `Text`, its tags in lower case as JSON-LD expands them
+    (so selective disclosure, which reads the compacted form, finds them as written)."""
+    return {tag.lower(): value for tag, value in text.items()}
 
 
 def _iris(values: Any) -> list[str]:
@@ -41,7 +54,7 @@ def _skills(skills: Any) -> list[dict[str, Any]]:
     for skill in skills:
         entry: dict[str, Any] = {"id": skill.iri}
         if skill.label is not None:
-            entry["localizedName"] = dict(skill.label)
+            entry["localizedName"] = language_map(skill.label)
         out.append(entry)
     return out
 
@@ -51,12 +64,12 @@ def achievement_terms(mc: MicroCredential, profile: Profile) -> dict[str, Any]:
     language = mc.primary_language
     terms: dict[str, Any] = {}
     if mc.title is not None and len(mc.title) > 1:
-        terms["localizedTitle"] = dict(mc.title)
+        terms["localizedTitle"] = language_map(mc.title)
     if mc.description is not None:  # OB 3.0 requires a description: it may be the title
-        terms["localizedDescription"] = dict(mc.description)
+        terms["localizedDescription"] = language_map(mc.description)
     outcomes = []
     for outcome in mc.learning_outcomes:
-        entry: dict[str, Any] = {"localizedTitle": dict(outcome.text)}
+        entry: dict[str, Any] = {"localizedTitle": language_map(outcome.text)}
         if outcome.skill_type:
             entry["skillType"] = outcome.skill_type.iri
         if outcome.reusability_level:
@@ -70,7 +83,7 @@ def achievement_terms(mc: MicroCredential, profile: Profile) -> dict[str, Any]:
         ("learningOutcome", outcomes),
         (
             "learningOutcomeSummary",
-            mc.learning_outcome_summary and dict(mc.learning_outcome_summary),
+            mc.learning_outcome_summary and language_map(mc.learning_outcome_summary),
         ),
         (
             "creditPoint",
@@ -87,8 +100,8 @@ def achievement_terms(mc: MicroCredential, profile: Profile) -> dict[str, Any]:
         # the first awarding body is OB 3.0's `creator`: written once, or an edit of one copy
         # would not change the graph the proof covers
         ("awardingBody", [_org(o, language, profile) for o in mc.awarding_bodies[1:]]),
-        ("prerequisites", mc.prerequisites and dict(mc.prerequisites)),
-        ("furtherInformation", mc.further_information and dict(mc.further_information)),
+        ("prerequisites", mc.prerequisites and language_map(mc.prerequisites)),
+        ("furtherInformation", mc.further_information and language_map(mc.further_information)),
         ("homepage", mc.homepage),
         ("languageOfInstruction", [language_iri(t) for t in mc.languages]),
         ("partialQualification", mc.partial_qualification),
@@ -104,7 +117,7 @@ def achievement_terms(mc: MicroCredential, profile: Profile) -> dict[str, Any]:
         if qa.body:
             entry["accreditingAgent"] = _org(qa.body, language, profile)
         if qa.decision:
-            entry["decision"] = dict(qa.decision)
+            entry["decision"] = language_map(qa.decision)
         qas.append(entry)
     if qas:
         terms["qualityAssurance"] = qas
@@ -114,27 +127,27 @@ def achievement_terms(mc: MicroCredential, profile: Profile) -> dict[str, Any]:
     ):
         if related:
             terms[key] = [
-                {"id": r.id, **({"localizedTitle": dict(r.title)} if r.title else {})}
+                {"id": r.id, **({"localizedTitle": language_map(r.title)} if r.title else {})}
                 for r in related
             ]
     if mc.entitles_to:
         terms["entitlesTo"] = [
             {
                 **({"id": e.id} if e.id else {}),
-                "localizedTitle": dict(e.title),
+                "localizedTitle": language_map(e.title),
                 "entitlementType": e.type.iri,
             }
             for e in mc.entitles_to
         ]
     if mc.supplementary_documents:
         terms["supplementaryDocument"] = [
-            {"id": d.url, **({"localizedTitle": dict(d.title)} if d.title else {})}
+            {"id": d.url, **({"localizedTitle": language_map(d.title)} if d.title else {})}
             for d in mc.supplementary_documents
         ]
     if mc.grade is not None and mc.grade.scheme is not None:
-        scheme: dict[str, Any] = {"localizedTitle": dict(mc.grade.scheme.title)}
+        scheme: dict[str, Any] = {"localizedTitle": language_map(mc.grade.scheme.title)}
         if mc.grade.scheme.description:
-            scheme["localizedDescription"] = dict(mc.grade.scheme.description)
+            scheme["localizedDescription"] = language_map(mc.grade.scheme.description)
         terms["gradingScheme"] = scheme
     return terms
 
@@ -145,7 +158,7 @@ def subject_terms(mc: MicroCredential, *, plain: bool) -> dict[str, Any]:
     identifiers with their scheme and country."""
     terms: dict[str, Any] = {}
     if mc.grade is not None:
-        terms["gradeValue"] = dict(mc.grade.value)
+        terms["gradeValue"] = language_map(mc.grade.value)
     learner = mc.learner
     if not plain or learner is None:
         return terms
@@ -155,7 +168,7 @@ def subject_terms(mc: MicroCredential, *, plain: bool) -> dict[str, Any]:
         ("localizedFullName", learner.full_name),
     ):
         if text is not None:
-            terms[key] = dict(text)
+            terms[key] = language_map(text)
     if learner.date_of_birth:  # OB 3.0's own Profile term (the subject is a Profile here)
         terms["dateOfBirth"] = learner.date_of_birth.isoformat()
     if learner.identifiers:

@@ -214,7 +214,7 @@ def _timestamp(value: datetime) -> str:
 def _profile(org: Organisation, language: str) -> dict[str, Any]:
     profile: dict[str, Any] = {"id": org.id, "type": ["Profile"], "name": org.name.best(language)}
     if set(org.name) != {language}:  # edubadge's extension: the name in every language
-        profile["localizedName"] = dict(org.name)
+        profile["localizedName"] = extension.language_map(org.name)
     if org.url:
         profile["url"] = org.url
     if org.email:
