@@ -14,8 +14,10 @@ import textwrap
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PIL import Image, ImageDraw, ImageFont
+if TYPE_CHECKING:
+    from PIL import ImageFont
 
 __all__ = ["render_png"]
 
@@ -25,11 +27,11 @@ _FONT_PATHS = (
     "/usr/share/fonts/dejavu/DejaVuSans.ttf",
 )
 
-Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
-
 
 @cache
-def _font(size: int) -> Font:
+def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    from PIL import ImageFont
+
     for path in _FONT_PATHS:
         if Path(path).is_file():
             return ImageFont.truetype(path, size)
@@ -38,6 +40,8 @@ def _font(size: int) -> Font:
 
 def render_png(title: str, lines: Sequence[str], *, heading: str = "") -> bytes:
     """A PNG (1200 x 850) showing `heading` (e.g. "Micro-credential"), `title` and `lines`."""
+    from PIL import Image, ImageDraw  # only EDC output needs Pillow
+
     image = Image.new("RGB", (WIDTH, HEIGHT), "white")
     draw = ImageDraw.Draw(image)
     draw.rectangle((20, 20, WIDTH - 21, HEIGHT - 21), outline=(0, 51, 153), width=6)
