@@ -17,6 +17,7 @@ from . import (
     issue_batch,
     keygen,
     present,
+    serve,
     stack,
     status,
     validate,
@@ -36,6 +37,7 @@ COMMANDS = (
     verify,
     status,
     baking,
+    serve,
     demo,
 )
 
