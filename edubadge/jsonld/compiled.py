@@ -5,7 +5,8 @@ active contexts pyld computed (each processed once per loader and kept in `_Acti
 with every term's expansion cached). It mirrors pyld's expansion and toRDF for a subset of
 JSON-LD: node objects with `@id`, `@type`, properties whose values are strings, numbers,
 booleans, node objects or arrays of them; type coercion to `@id`, `@vocab` or a datatype;
-default and term languages; embedded, property-scoped and type-scoped contexts.
+default and term languages; language maps; embedded, property-scoped and type-scoped
+contexts.
 
 Anything else (`@graph`, `@list`, value objects, `@reverse`, `@nest`, maps, `@json`...) and
 anything safe mode would refuse raises `NotCompiled`: the caller then takes the pyld route,
@@ -55,7 +56,7 @@ class NotCompiled(Exception):
 class _Term:
     """What one key means in one active context (computed once)."""
 
-    __slots__ = ("coerce", "iri", "language", "scoped", "unsupported")
+    __slots__ = ("coerce", "iri", "language", "language_map", "scoped", "unsupported")
 
     def __init__(self, active: _Active, key: str) -> None:
         ctx = active.ctx
@@ -66,6 +67,7 @@ class _Term:
         self.scoped: Any = get(ctx, key, "@context")
         self.coerce: Any = get(ctx, key, "@type")
         self.language: Any = get(ctx, key, "@language")
+        self.language_map = False
         if self.language is not None and not (isinstance(self.language, str) and self.language):
             self.unsupported = "language"
         if iri is None or not (jsonld._is_keyword(iri) or jsonld._is_absolute_iri(iri)):
@@ -78,7 +80,8 @@ class _Term:
         else:
             mapping = ctx["mappings"].get(key) or {}
             container = get(ctx, key, "@container") or []
-            if any(c != "@set" for c in container):
+            self.language_map = "@language" in container
+            if any(c not in ("@set", "@language") for c in container):
                 self.unsupported = "container " + ",".join(sorted(container))
             elif mapping.get("reverse") or "@nest" in mapping or "@index" in mapping:
                 self.unsupported = "reverse, nest or index term"
@@ -414,7 +417,10 @@ class _Walk:
                     raise NotCompiled("term redefined by its own scoped context")
             else:
                 value_term = term
-            plan = self.value(subject, predicate, term_ctx, key, value_term, value, True)
+            if value_term.language_map:
+                plan = self.language_map(subject, predicate, term_ctx, value)
+            else:
+                plan = self.value(subject, predicate, term_ctx, key, value_term, value, True)
             if plan is not None:
                 plans.append((key, plan))
         if emit:
@@ -451,6 +457,40 @@ class _Walk:
         if self.emit:
             self.out.add((subject, predicate, obj))
         return plan
+
+    def language_map(
+        self, subject: str, predicate: str, term_ctx: _Active, value: Any
+    ) -> shapes.Plan | None:
+        """The literals of a language map (pyld `_expand_language_map`), and its plan."""
+        if not isinstance(value, dict):
+            raise NotCompiled("language map value")
+        plans: list[tuple[str, shapes.Plan]] = []
+        for key, texts in sorted(value.items()):
+            if term_ctx.term(key).iri == "@none":
+                raise NotCompiled("@none language")
+            plan = self.texts(subject, predicate, key.lower(), texts, True)
+            if plan is not None:
+                plans.append((key, plan))
+        return None if self.emit else shapes.Node(value, [], plans)
+
+    def texts(
+        self, subject: str, predicate: str, language: str, texts: Any, top: bool
+    ) -> shapes.Plan | None:
+        """The literals of one language of a language map (an array's items in turn)."""
+        self.size += 1
+        if texts is None:
+            raise NotCompiled("null value" if top else "null array item")
+        if isinstance(texts, list):
+            if has_duplicates(texts):
+                raise NotCompiled("repeated value")
+            plans = [self.texts(subject, predicate, language, text, False) for text in texts]
+            return None if self.emit else shapes.Array(plans)  # type: ignore[arg-type]
+        if not isinstance(texts, str):
+            raise NotCompiled("language map value")
+        if self.emit:
+            self.out.add((subject, predicate, literal(texts, None, language)))
+            return None
+        return shapes.Scalar(str)
 
     def scalar(self, term_ctx: _Active, term: _Term, value: Any) -> tuple[str, shapes.Plan | None]:
         coerce = term.coerce
