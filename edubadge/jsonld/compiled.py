@@ -113,7 +113,8 @@ class _Active:
         self.terms: dict[str, _Term] = {}
         self.type_iris: dict[str, str | None] = {}
         self.type_scoped: dict[str, Any] = {}
-        self.references: dict[tuple[str, bool], str | None] = {}
+        # value -> its IRI (None: refused), one dict per `vocab` (False, True)
+        self.references: tuple[dict[str, str | None], dict[str, str | None]] = ({}, {})
         self.prefixes: dict[str, bool] = {}
         self.children = SharedLRU(maxsize=_MAX_CHILDREN)  # (local, key) -> (local, _Active)
 
@@ -136,8 +137,8 @@ class _Active:
 
     def reference(self, value: str, vocab: bool) -> str | None:
         """An IRI value as safe mode expands it: absolute or a blank node, else None."""
-        key = (value, vocab)
-        found = self.references.get(key, _UNSEEN)
+        known = self.references[vocab]
+        found = known.get(value, _UNSEEN)
         if found is not _UNSEEN:
             return found  # type: ignore[return-value]
         # pyld returns an absolute IRI as it is unless it is a term or its scheme a prefix
@@ -154,8 +155,12 @@ class _Active:
             iri = _PROCESSOR._expand_iri(self.ctx, value, vocab=vocab, base=RELATIVE_BASE)
             absolute = isinstance(iri, str) and (iri.startswith("_:") or _absolute(iri))
             found = iri if absolute else None
-        _keep(self.references, key, found)
+        _keep(known, value, found)
         return found
+
+    def reference_plan(self, vocab: bool) -> shapes.Reference:
+        """What a remembered shape checks of an IRI value expanded in this context."""
+        return shapes.Reference(self.reference, self.references, vocab)
 
     def plain_prefix(self, prefix: str) -> bool:
         """True when `prefix:` does not expand through a prefix term (nor is a blank node)."""
@@ -382,7 +387,7 @@ class _Walk:
                     raise NotCompiled("@id value")
                 subject = self.reference(active, value, vocab=False)
                 if not self.emit:
-                    plans.append((key, shapes.Reference(active.reference, False)))
+                    plans.append((key, active.reference_plan(False)))
             elif iri == _KEYWORD_TYPE:
                 continue
             elif iri == _KEYWORD_CONTEXT:
@@ -497,7 +502,7 @@ class _Walk:
         if coerce in ("@id", "@vocab") and isinstance(value, str):
             vocab = coerce == "@vocab"
             obj = self.reference(term_ctx, value, vocab=vocab)
-            return obj, None if self.emit else shapes.Reference(term_ctx.reference, vocab)
+            return obj, None if self.emit else term_ctx.reference_plan(vocab)
         if not self.emit:
             if isinstance(value, float) and not math.isfinite(value):
                 raise NotCompiled("non-finite number")

@@ -48,12 +48,21 @@ class Scalar(Plan):
 
 
 class Reference(Plan):
-    """A string that must expand, in one active context, to an absolute IRI or a blank node."""
+    """A string that must expand, in one active context, to an absolute IRI or a blank node.
 
-    __slots__ = ("expand", "vocab")
+    `expand(value, vocab)` gives the IRI or None; `known[vocab]` is its memo of values.
+    """
 
-    def __init__(self, expand: Callable[[str, bool], str | None], vocab: bool) -> None:
+    __slots__ = ("expand", "known", "vocab")
+
+    def __init__(
+        self,
+        expand: Callable[[str, bool], str | None],
+        known: tuple[dict[str, str | None], dict[str, str | None]],
+        vocab: bool,
+    ) -> None:
         self.expand = expand
+        self.known = known[vocab]
         self.vocab = vocab
 
 
@@ -139,9 +148,8 @@ class _Compiler:
         if isinstance(plan, Node):
             self.node(plan, var)
         elif isinstance(plan, Array):
-            self.fail_unless(
-                f"type({var}) is list and len({var}) == {len(plan.items)} and not repeats({var})"
-            )
+            repeats = f" and not repeats({var})" if _may_repeat(plan) else ""
+            self.fail_unless(f"type({var}) is list and len({var}) == {len(plan.items)}{repeats}")
             for index, item in enumerate(plan.items):
                 child = self.variable()
                 self.lines.append(f"    {child} = {var}[{index}]")
@@ -158,8 +166,13 @@ class _Compiler:
         self.fail_unless(f"type({var}) is {kind.__name__}{finite}")
 
     def reference(self, plan: Reference, var: str) -> None:
-        expand = self.constant(plan.expand)
-        self.fail_unless(f"type({var}) is str and {expand}({var}, {plan.vocab}) is not None")
+        # A value seen before is in the memo (a dict lookup); None there means refused, and
+        # `expand` says so again.
+        known, expand = self.constant(plan.known), self.constant(plan.expand)
+        self.fail_unless(
+            f"type({var}) is str and ({known}.get({var}) is not None"
+            f" or {expand}({var}, {plan.vocab}) is not None)"
+        )
 
     def node(self, plan: Node, var: str) -> None:
         self.fail_unless(f"type({var}) is dict and {var}.keys() == {self.constant(plan.keys)}")
@@ -192,6 +205,16 @@ class _Compiler:
         namespace = dict(self.constants)
         exec(compile(source, "<edubadge document shape>", "exec"), namespace)
         return namespace["match"]  # type: ignore[no-any-return]
+
+
+def _may_repeat(plan: Array) -> bool:
+    """False when `has_duplicates` cannot find a repeat in arrays of this plan: it only
+    compares scalars and objects with an `id` (or `@id`), and the plan fixes the keys."""
+    return any(
+        isinstance(item, Scalar | Reference)
+        or (isinstance(item, Node) and ("id" in item.keys or "@id" in item.keys))
+        for item in plan.items
+    )
 
 
 def _identity(value: Any) -> Any:
