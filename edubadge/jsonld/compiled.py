@@ -423,7 +423,7 @@ class _Walk:
             else:
                 value_term = term
             if value_term.language_map:
-                plan = self.language_map(subject, predicate, term_ctx, value)
+                plan = self.language_map(subject, predicate, term_ctx, key, value)
             else:
                 plan = self.value(subject, predicate, term_ctx, key, value_term, value, True)
             if plan is not None:
@@ -442,8 +442,12 @@ class _Walk:
         term: _Term,
         value: Any,
         top: bool,
+        language: str | None = None,
     ) -> shapes.Plan | None:
-        """The statements of one property value (an array's items in turn), and its plan."""
+        """The statements of one property value (an array's items in turn), and its plan.
+
+        With `language`, the value is that language's text(s) in a language map.
+        """
         self.size += 1
         if value is None:
             raise NotCompiled("null value" if top else "null array item")
@@ -451,51 +455,39 @@ class _Walk:
             if has_duplicates(value):
                 raise NotCompiled("repeated value")
             plans = [
-                self.value(subject, predicate, term_ctx, key, term, item, False) for item in value
+                self.value(subject, predicate, term_ctx, key, term, item, False, language)
+                for item in value
             ]
             return None if self.emit else shapes.Array(plans)  # type: ignore[arg-type]
         plan: shapes.Plan | None
-        if isinstance(value, dict):
+        if language is not None:
+            if not isinstance(value, str):
+                raise NotCompiled("language map value")
+            obj, plan = literal(value, None, language) if self.emit else "", shapes.Scalar(str)
+        elif isinstance(value, dict):
             obj, plan = self.node_value(term_ctx, key, value)
         else:
             obj, plan = self.scalar(term_ctx, term, value)
         if self.emit:
             self.out.add((subject, predicate, obj))
+            return None
         return plan
 
     def language_map(
-        self, subject: str, predicate: str, term_ctx: _Active, value: Any
+        self, subject: str, predicate: str, term_ctx: _Active, key: str, value: Any
     ) -> shapes.Plan | None:
         """The literals of a language map (pyld `_expand_language_map`), and its plan."""
         if not isinstance(value, dict):
             raise NotCompiled("language map value")
+        term = term_ctx.term(key)
         plans: list[tuple[str, shapes.Plan]] = []
-        for key, texts in sorted(value.items()):
-            if term_ctx.term(key).iri == "@none":
+        for tag, texts in sorted(value.items()):
+            if term_ctx.term(tag).iri == "@none":
                 raise NotCompiled("@none language")
-            plan = self.texts(subject, predicate, key.lower(), texts, True)
+            plan = self.value(subject, predicate, term_ctx, key, term, texts, True, tag.lower())
             if plan is not None:
-                plans.append((key, plan))
+                plans.append((tag, plan))
         return None if self.emit else shapes.Node(value, [], plans)
-
-    def texts(
-        self, subject: str, predicate: str, language: str, texts: Any, top: bool
-    ) -> shapes.Plan | None:
-        """The literals of one language of a language map (an array's items in turn)."""
-        self.size += 1
-        if texts is None:
-            raise NotCompiled("null value" if top else "null array item")
-        if isinstance(texts, list):
-            if has_duplicates(texts):
-                raise NotCompiled("repeated value")
-            plans = [self.texts(subject, predicate, language, text, False) for text in texts]
-            return None if self.emit else shapes.Array(plans)  # type: ignore[arg-type]
-        if not isinstance(texts, str):
-            raise NotCompiled("language map value")
-        if self.emit:
-            self.out.add((subject, predicate, literal(texts, None, language)))
-            return None
-        return shapes.Scalar(str)
 
     def scalar(self, term_ctx: _Active, term: _Term, value: Any) -> tuple[str, shapes.Plan | None]:
         coerce = term.coerce
