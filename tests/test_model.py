@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from edubadge.errors import InputError, InvalidFieldsError
+from edubadge.formats import ob3
 from edubadge.model import (
     MANDATORY_ELEMENTS,
     Concept,
@@ -577,3 +578,25 @@ def test_the_model_has_a_json_schema() -> None:
     schema = MicroCredential.model_json_schema()
     assert "learning_outcomes" in schema["properties"]
     assert "http://data.europa.eu/snb/eqf/6" in json.dumps(schema)
+
+
+def test_one_id_for_two_things_is_refused() -> None:
+    """JSON-LD merges nodes that share an id: the model names both fields instead."""
+    data = json.loads(EXAMPLE.read_text("utf-8"))
+    data["has_part"] = [{"id": data["achievement_id"], "title": "itself"}]
+    with pytest.raises(InvalidFieldsError) as raised:
+        load_microcredential(data)
+    assert "has_part[0].id" in str(raised.value) and "achievement_id" in str(raised.value)
+    data["has_part"] = [{"id": data["id"], "title": "the credential"}]
+    with pytest.raises(InvalidFieldsError, match="already the id of id"):
+        load_microcredential(data)
+
+
+def test_an_issuer_id_used_by_the_achievement_is_refused() -> None:
+    data = json.loads(EXAMPLE.read_text("utf-8"))
+    record = load_microcredential(data)
+    issuer = Organisation.model_validate(
+        {"id": data["achievement_id"], "name": "U", "country": "BE"}
+    )
+    with pytest.raises(InvalidFieldsError, match="achievement_id"):
+        ob3.to_credential(record, issuer)

@@ -821,6 +821,44 @@ class MicroCredential(_Model):
             )
         return value
 
+    @model_validator(mode="after")
+    def _one_thing_per_id(self) -> Self:
+        # JSON-LD merges nodes that share an id: the credential, its achievement, related
+        # achievements and the organisations must each keep their own.
+        clash = _first_shared_id(self.identified())
+        if clash:
+            (first, second), value = clash
+            raise PydanticCustomError(
+                "shared_id",
+                "{second} {value} is already the id of {first}: each thing needs its own id",
+                {"first": first, "second": second, "value": repr(value)},
+            )
+        return self
+
+    def identified(self) -> list[tuple[str, str, object]]:
+        """(field path, id, the thing) for everything in the record that carries an id."""
+        found: list[tuple[str, str, object]] = []
+        for path, thing in (("id", None), ("achievement_id", None)):
+            value = getattr(self, path)
+            if value is not None:
+                found.append((path, value, thing or path))
+        if self.learner is not None and self.learner.id is not None:
+            found.append(("learner.id", self.learner.id, self.learner))
+        for name in (
+            "awarding_bodies",
+            "quality_assurance",
+            "is_part_of",
+            "has_part",
+            "entitles_to",
+        ):
+            for i, item in enumerate(getattr(self, name)):
+                if getattr(item, "id", None) is not None:
+                    found.append((f"{name}[{i}].id", item.id, item))
+        for i, qa in enumerate(self.quality_assurance):
+            if qa.body is not None:
+                found.append((f"quality_assurance[{i}].body.id", qa.body.id, qa.body))
+        return found
+
     # --- derived views ----------------------------------------------------------------
 
     def effective_awarding_bodies(self, issuer: Organisation) -> tuple[Organisation, ...]:
@@ -852,6 +890,10 @@ class MicroCredential(_Model):
             for field, value in (("title", self.title), ("learner", self.learner))
             if value is None
         ]
+        clash = _first_shared_id([("issuer.id", issuer.id, issuer), *self.identified()])
+        if clash:
+            (first, second), value = clash
+            problems.append((second, f"{value!r} is already the id of {first}"))
         if problems:
             raise InvalidFieldsError(what, problems)
         return ready
@@ -877,6 +919,23 @@ class MicroCredential(_Model):
             "quality assurance": bool(self.quality_assurance),
         }
         return [name for name in MANDATORY_ELEMENTS if not present[name]]
+
+
+def _first_shared_id(
+    identified: list[tuple[str, str, object]],
+) -> tuple[tuple[str, str], str] | None:
+    """The first two fields giving one id to two different things, as ((first path, second
+    path), id). Two organisations with one id are one organisation (the formats refuse it
+    when they are described differently)."""
+    seen: dict[str, tuple[str, object]] = {}
+    for path, value, thing in identified:
+        if value in seen:
+            other = seen[value][1]
+            both_organisations = isinstance(other, Organisation) and isinstance(thing, Organisation)
+            if other != thing and not both_organisations:
+                return (seen[value][0], path), value
+        seen.setdefault(value, (path, thing))
+    return None
 
 
 # --- loading ------------------------------------------------------------------------------
