@@ -199,7 +199,9 @@ def pins_of(credential: Mapping[str, Any]) -> list[Pin]:
     """The components a credential pins: entries of media type application/vc with an id, in
     `relatedResource` (VC 2.0's place) and then in `evidence` (where a selectively disclosable
     stack pins them: VC 2.0 keeps `relatedResource` for what is always disclosed). Evidence
-    for an id `relatedResource` already pins adds its digests to that pin (all must match)."""
+    for an id `relatedResource` already pins adds its digests to that pin (all must match).
+    A sealed stack's pins are read from its payload."""
+    credential = credential_of(credential)
     pins: list[Pin] = []
     for member in PIN_MEMBERS:
         value = credential.get(member)
