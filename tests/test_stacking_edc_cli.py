@@ -1,10 +1,11 @@
 """`edubadge stack --format edc`, `verify --component --trust-anchor` on a sealed EDC stack,
-and `issue --format edc --part-of`: the command line of stacking in Europass EDC."""
+`issue --format edc --part-of`, and the EDC stack vector."""
 
 from __future__ import annotations
 
 import json
 import os
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,11 +18,13 @@ from cryptography.hazmat.primitives.serialization import (
 
 import edubadge
 from edubadge.cli import main
+from edubadge.envelopes import seal
 from edubadge.envelopes.certificates import load_certificates
 from edubadge.envelopes.testing import make_test_material
 from edubadge.formats import edc
+from edubadge.validation import validate
 
-from .shared import ROOT
+from .shared import ROOT, require_shared
 from .stacking_world import digest
 
 VECTORS = ROOT / "vectors" / "stacking"
@@ -114,3 +117,26 @@ def test_cli_issues_an_edc_module_part_of_a_programme(
     assert edubadge.verify(out, trust_anchors=load_certificates(str(anchor))).verified
     assert main([*args, "--part-of-title", title, "--unsealed"]) == 2
     assert "--cert" in capsys.readouterr().err
+
+
+def test_the_edc_stack_vector_pins_as_the_ob3_one_conforms_and_verifies_once_sealed() -> None:
+    document = json.loads((VECTORS / "stack-edc-unsigned.json").read_text("utf-8"))
+    ob3_stack = json.loads((VECTORS / "stack-unsigned.json").read_text("utf-8"))
+    assert document["relatedResource"] == ob3_stack["relatedResource"]
+    claim = document["credentialSubject"]["hasClaim"][0]
+    assert (
+        claim["specifiedBy"]["stackingRule"]
+        == ob3_stack["credentialSubject"]["achievement"]["stackingRule"]
+    )
+    pinned = [json.loads(p.read_text()) for p in components()]
+    assert [p["identifier"][0]["notation"] for p in claim["hasPart"]] == [c["id"] for c in pinned]
+    shapes = require_shared() / "vectors/edc/shacl/elm-3.2/EDC-generic-full.ttl"
+    assert validate(document, shapes=shapes).valid
+    now = datetime.fromisoformat(json.loads((VECTORS / "settings.json").read_text("utf-8"))["now"])
+    material, root = make_test_material(not_before=now - timedelta(days=1))
+    sealed = seal(document, material, signing_time=now)
+    result = edubadge.verify(sealed, components=pinned, trust_anchors=[root], now=now)
+    assert result.verified, result.to_dict()
+    assert not edubadge.verify(
+        sealed, components=pinned[:2], trust_anchors=[root], now=now
+    ).verified
