@@ -1022,7 +1022,7 @@ def is_edc(doc: Mapping[str, Any]) -> bool:
     doc = unwrap(doc)
     types = _many(doc.get("type"))
     return "EuropeanDigitalCredential" in types or any(
-        c in EDC_CONTEXTS for c in _many(doc.get("@context"))
+        isinstance(c, str) and c in EDC_CONTEXTS for c in _many(doc.get("@context"))
     )
 
 
