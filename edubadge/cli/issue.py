@@ -20,8 +20,8 @@ from ..proofs.registry import suite_names
 from ..stacking import unbundle
 from .common import EXIT_OK, issuer_from, read_json, write_text
 from .keyopts import (
+    add_format_options,
     add_passphrase_options,
-    add_seal_options,
     edc_issuer_from,
     edc_profile_from,
     load_signer,
@@ -112,18 +112,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     """Add the subcommand."""
     parser = commands.add_parser("issue", help="issue a signed credential from a description")
     parser.add_argument("input", help="micro-credential description (JSON) with an 'issuer' object")
-    parser.add_argument(
-        "--format",
-        default="ob3",
-        choices=("ob3", "edc"),
-        help="ob3: a signed Open Badge 3.0; edc: a Europass EDC sealed with JAdES",
-    )
-    parser.add_argument(
-        "--key",
-        help="ob3: the issuer's key file, or a pkcs11: URI of a token key; "
-        "edc: the eSeal's private key (PEM; none for a PKCS#12 --cert)",
-    )
-    add_seal_options(parser)
+    add_format_options(parser)
     parser.add_argument("--unsealed", action="store_true", help="edc: write it without a seal")
     add_passphrase_options(parser)
     parser.add_argument("--suite", default=DEFAULT_SUITE, choices=suite_names())

@@ -65,9 +65,19 @@ def load_signer(args: argparse.Namespace) -> Signer:
     return keys.load_key(args.key, passphrase=passphrase)
 
 
-def add_seal_options(parser: argparse.ArgumentParser) -> None:
-    """--cert (the eSeal certificate chain) and --alg, for an EDC sealed with JAdES; the
-    subcommand's --key names the eSeal's private key."""
+def add_format_options(parser: argparse.ArgumentParser) -> None:
+    """--format ob3|edc, --key (the issuer's key, or the eSeal's) and --cert (the eSeal)."""
+    parser.add_argument(
+        "--format",
+        default="ob3",
+        choices=("ob3", "edc"),
+        help="ob3: a signed Open Badge 3.0; edc: a Europass EDC sealed with JAdES (--cert, --key)",
+    )
+    parser.add_argument(
+        "--key",
+        help="ob3: the issuer's key file, or a pkcs11: URI of a token key; "
+        "edc: the eSeal's private key (PEM; none for a PKCS#12 --cert)",
+    )
     parser.add_argument("--cert", help="edc: the eSeal certificate chain (PEM) or PKCS#12 bundle")
 
 

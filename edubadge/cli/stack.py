@@ -25,7 +25,7 @@ from .common import (
     trust_anchors_from,
     write_text,
 )
-from .keyopts import add_passphrase_options, add_seal_options, edc_issuer_from, load_signer
+from .keyopts import add_format_options, add_passphrase_options, edc_issuer_from, load_signer
 
 
 def run(args: argparse.Namespace) -> int:
@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
         issuer = edc_issuer_from(request, args.achievement, args)
     else:
         if not args.key:
-            raise InputError("--key is needed: the issuer's key file")
+            raise InputError("--key is needed: the issuer's key file or a pkcs11: URI")
         if args.cert:
             raise InputError("--cert seals an EDC: add --format edc")
         issuer = issuer_from(request, args.achievement, load_signer(args), args.suite)
@@ -73,18 +73,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="the larger credential's description (micro-credential input with an 'issuer')",
     )
     parser.add_argument("--rule", required=True, metavar="FILE", help="the stacking rule (JSON)")
-    parser.add_argument(
-        "--format",
-        default="ob3",
-        choices=("ob3", "edc"),
-        help="ob3: a signed Open Badge 3.0; edc: a Europass EDC sealed with JAdES (--cert, --key)",
-    )
-    parser.add_argument(
-        "--key",
-        help="ob3: the issuer's key file; edc: the eSeal's private key (PEM; none for a "
-        "PKCS#12 --cert)",
-    )
-    add_seal_options(parser)
+    add_format_options(parser)
     parser.add_argument(
         "--alg", choices=ALGORITHMS, help="edc: the seal's algorithm (default: RS256 for RSA)"
     )
