@@ -11,21 +11,22 @@ contexts.
 Anything else (`@graph`, `@list`, value objects, `@reverse`, `@nest`, maps, `@json`...) and
 anything safe mode would refuse raises `NotCompiled`: the caller then takes the pyld route,
 which gives the exact result or the exact safe-mode error. `check()` is the same walk without
-output, used as the safe-mode check of JCS suites.
+output, used as the safe-mode check of JCS suites; it leaves the document's shape
+(`shapes.Shape`) in a cache per loader, and `known_shape()` accepts a later document of the
+same shape without walking.
 """
 
 from __future__ import annotations
 
 import json
 import math
-import weakref
-from collections.abc import Iterator
+import re
 from typing import Any
 
-from cachetools import LRUCache
 from pyld import jsonld, nquads
 
-from .loader import DocumentLoader
+from . import shapes
+from .loader import DocumentLoader, SharedLRU
 from .safe import RELATIVE_BASE, has_duplicates
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -39,6 +40,9 @@ _KEYWORD_ID = "@id"
 _KEYWORD_TYPE = "@type"
 _KEYWORD_CONTEXT = "@context"
 _MAX_CHILDREN = 64  # embedded contexts cached per active context (bounded for hostile input)
+_MAX_REFERENCES = 4096  # expanded IRI values cached per active context
+_JSON_SCALARS = (str, int, float, bool)
+_UNSEEN = object()
 
 
 class NotCompiled(Exception):
@@ -92,7 +96,16 @@ class _Term:
 class _Active:
     """One pyld active context with its term cache and its derived contexts."""
 
-    __slots__ = ("children", "ctx", "previous", "terms", "type_iris", "type_scoped")
+    __slots__ = (
+        "children",
+        "ctx",
+        "prefixes",
+        "previous",
+        "references",
+        "terms",
+        "type_iris",
+        "type_scoped",
+    )
 
     def __init__(self, ctx: dict[str, Any], previous: _Active | None) -> None:
         self.ctx = ctx
@@ -100,7 +113,10 @@ class _Active:
         self.terms: dict[str, _Term] = {}
         self.type_iris: dict[str, str | None] = {}
         self.type_scoped: dict[str, Any] = {}
-        self.children: LRUCache[Any, tuple[Any, _Active]] = LRUCache(maxsize=_MAX_CHILDREN)
+        # value -> its IRI (None: refused), one dict per `vocab` (False, True)
+        self.references: tuple[dict[str, str | None], dict[str, str | None]] = ({}, {})
+        self.prefixes: dict[str, bool] = {}
+        self.children = SharedLRU(maxsize=_MAX_CHILDREN)  # (local, key) -> (local, _Active)
 
     def term(self, key: str) -> _Term:
         term = self.terms.get(key)
@@ -119,6 +135,42 @@ class _Active:
         self.type_iris[value] = iri
         return iri
 
+    def reference(self, value: str, vocab: bool) -> str | None:
+        """An IRI value as safe mode expands it: absolute or a blank node, else None."""
+        known = self.references[vocab]
+        found = known.get(value, _UNSEEN)
+        if found is not _UNSEEN:
+            return found  # type: ignore[return-value]
+        # pyld returns an absolute IRI as it is unless it is a term or its scheme a prefix
+        # term (most ids): only the others need pyld.
+        colon = value.find(":")
+        if (
+            colon > 0
+            and not (vocab and value in self.ctx["mappings"])
+            and self.plain_prefix(value[:colon])
+            and _absolute(value)
+        ):
+            found = value
+        else:
+            iri = _PROCESSOR._expand_iri(self.ctx, value, vocab=vocab, base=RELATIVE_BASE)
+            absolute = isinstance(iri, str) and (iri.startswith("_:") or _absolute(iri))
+            found = iri if absolute else None
+        _keep(known, value, found)
+        return found
+
+    def reference_plan(self, vocab: bool) -> shapes.Reference:
+        """What a remembered shape checks of an IRI value expanded in this context."""
+        return shapes.Reference(self.reference, self.references, vocab)
+
+    def plain_prefix(self, prefix: str) -> bool:
+        """True when `prefix:` does not expand through a prefix term (nor is a blank node)."""
+        plain = self.prefixes.get(prefix)
+        if plain is None:
+            mapping = self.ctx["mappings"].get(prefix)
+            plain = prefix != "_" and not (mapping and mapping.get("_prefix"))
+            _keep(self.prefixes, prefix, plain)
+        return plain
+
     def scoped_for_type(self, value: str) -> Any:
         try:
             return self.type_scoped[value]
@@ -136,7 +188,7 @@ class _Active:
         keeps `local` alive and is checked to be it, so an `id()` cannot be reused meanwhile.
         """
         cache_key = (key, propagate, override)
-        entry = self.children.get(cache_key)
+        entry: tuple[Any, _Active] | None = self.children.get(cache_key)
         if entry is not None and (entry[0] is local or not isinstance(key, int)):
             return entry[1]
         options = walk.options()
@@ -170,9 +222,14 @@ class _Active:
         return self.child(walk, local, ("embedded", key), propagate=True, override=False)
 
 
+def _keep(cache: dict[Any, Any], key: Any, value: Any) -> None:
+    """Cache a value, emptying the cache when it is full (bounded for hostile input)."""
+    if len(cache) >= _MAX_REFERENCES:
+        cache.clear()
+    cache[key] = value
+
+
 _PROCESSOR = jsonld.JsonLdProcessor()
-# One tree of active contexts per loader: a loader's registered documents answer only for it.
-_ROOTS: weakref.WeakKeyDictionary[DocumentLoader, _Active] = weakref.WeakKeyDictionary()
 
 
 def pyld_options(loader: DocumentLoader) -> dict[str, Any]:
@@ -186,16 +243,22 @@ def pyld_options(loader: DocumentLoader) -> dict[str, Any]:
 
 
 def _root(loader: DocumentLoader) -> _Active:
-    root = _ROOTS.get(loader)
+    """The loader's tree of active contexts: its registered documents answer only for it."""
+    root: _Active | None = loader.compiled.get("root")
     if root is None:
-        root = _ROOTS[loader] = _Active(_PROCESSOR._get_initial_context(pyld_options(loader)), None)
+        root = _Active(_PROCESSOR._get_initial_context(pyld_options(loader)), None)
+        loader.compiled["root"] = root
     return root
+
+
+# pyld's test for an absolute IRI (`jsonld._is_absolute_iri`), compiled once.
+ABSOLUTE_IRI = re.compile(r"^([A-Za-z][A-Za-z0-9+-.]*|_):[^\s]*$")
 
 
 def _absolute(iri: Any) -> bool:
     return (
         isinstance(iri, str)
-        and bool(jsonld._is_absolute_iri(iri))
+        and ABSOLUTE_IRI.match(iri) is not None
         and not iri.startswith("_:")
         and not iri.startswith(RELATIVE_BASE)
     )
@@ -237,9 +300,9 @@ def literal(value: Any, datatype: str | None, language: str | None) -> str:
 
 
 class _Walk:
-    """One walk over one document; `emit=False` checks without building statements."""
+    """One walk over one document; `emit=False` checks and records the document's shape."""
 
-    __slots__ = ("blank", "count", "emit", "loader", "out")
+    __slots__ = ("blank", "count", "emit", "loader", "out", "size")
 
     def __init__(self, loader: DocumentLoader, emit: bool) -> None:
         self.loader = loader
@@ -247,6 +310,7 @@ class _Walk:
         self.out: set[tuple[str, str, str]] = set()
         self.blank: dict[str, str] = {}
         self.count = 0
+        self.size = 0  # values seen, to bound the shapes remembered (past the bound: none)
 
     def options(self) -> dict[str, Any]:
         return pyld_options(self.loader)
@@ -261,8 +325,10 @@ class _Walk:
             self.blank[name] = label
         return label
 
-    def node_value(self, term_ctx: _Active, key: str | None, element: dict[str, Any]) -> str:
-        """A node object in value position (pyld `_expand` on a map); returns its subject."""
+    def node_value(
+        self, term_ctx: _Active, key: str | None, element: dict[str, Any]
+    ) -> tuple[str, shapes.Node | None]:
+        """A node object in value position (pyld `_expand` on a map): its subject and plan."""
         active = term_ctx
         must_revert = True
         if active.previous is not None and len(element) <= 2 and "@context" not in element:
@@ -280,6 +346,9 @@ class _Walk:
                 active = active.child(self, scoped, id(scoped), propagate=True, override=True)
         if "@context" in element:
             active = active.embedded(self, element["@context"])
+            context = element["@context"]
+            if not isinstance(context, str | list) or not all(isinstance(c, str) for c in context):
+                self.size += len(json.dumps(context)) // 32  # remembered whole: count its size
         type_scoped = active
         type_keys = [k for k in element if active.term(k).iri == _KEYWORD_TYPE]
         if len(type_keys) > 1:
@@ -300,10 +369,12 @@ class _Walk:
 
     def node(
         self, active: _Active, type_scoped: _Active, element: dict[str, Any], type_keys: list[str]
-    ) -> str:
-        """Statements of one node object (pyld `_expand_object` then toRDF)."""
+    ) -> tuple[str, shapes.Node | None]:
+        """Statements of one node object (pyld `_expand_object` then toRDF), and its plan."""
         subject: str | None = None
         properties = []
+        plans: list[tuple[str, shapes.Plan]] = []
+        self.size += len(element)
         for key, value in element.items():
             if key == "@context":
                 continue
@@ -315,6 +386,8 @@ class _Walk:
                 if subject is not None or not isinstance(value, str):
                     raise NotCompiled("@id value")
                 subject = self.reference(active, value, vocab=False)
+                if not self.emit:
+                    plans.append((key, active.reference_plan(False)))
             elif iri == _KEYWORD_TYPE:
                 continue
             elif iri == _KEYWORD_CONTEXT:
@@ -330,6 +403,7 @@ class _Walk:
             types = [value] if isinstance(value, str) else value
             if any(not isinstance(t, str) for t in types) or has_duplicates(types):
                 raise NotCompiled("@type value")
+            self.size += len(types)
             for t in types:
                 iri = type_scoped.type_iri(t)
                 if iri is None:
@@ -349,77 +423,104 @@ class _Walk:
             else:
                 value_term = term
             if value_term.language_map:
-                for obj in self.language_map(term_ctx, value):
-                    if emit:
-                        out.add((subject, predicate, obj))
-                continue
-            for item in self.items(value):
-                if isinstance(item, dict):
-                    obj = self.node_value(term_ctx, key, item)
-                else:
-                    obj = self.scalar(term_ctx, value_term, item)
-                if emit:
-                    out.add((subject, predicate, obj))
-        return subject
-
-    def items(self, value: Any) -> Iterator[Any]:
-        if value is None:
-            raise NotCompiled("null value")
-        if not isinstance(value, list):
-            yield value
-            return
-        if has_duplicates(value):
-            raise NotCompiled("repeated value")
-        for item in value:
-            if isinstance(item, list):
-                yield from self.items(item)
-            elif item is None:
-                raise NotCompiled("null array item")
+                plan = self.language_map(subject, predicate, term_ctx, key, value)
             else:
-                yield item
+                plan = self.value(subject, predicate, term_ctx, key, value_term, value, True)
+            if plan is not None:
+                plans.append((key, plan))
+        if emit:
+            return subject, None
+        exact = [k for k in element if k == "@context" or k in type_keys]
+        return subject, shapes.Node(element, exact, plans)
 
-    def language_map(self, term_ctx: _Active, value: Any) -> Iterator[str]:
-        """The literals of a language map (pyld `_expand_language_map`)."""
+    def value(
+        self,
+        subject: str,
+        predicate: str,
+        term_ctx: _Active,
+        key: str,
+        term: _Term,
+        value: Any,
+        top: bool,
+        language: str | None = None,
+    ) -> shapes.Plan | None:
+        """The statements of one property value (an array's items in turn), and its plan.
+
+        With `language`, the value is that language's text(s) in a language map.
+        """
+        self.size += 1
+        if value is None:
+            raise NotCompiled("null value" if top else "null array item")
+        if isinstance(value, list):
+            if has_duplicates(value):
+                raise NotCompiled("repeated value")
+            plans = [
+                self.value(subject, predicate, term_ctx, key, term, item, False, language)
+                for item in value
+            ]
+            return None if self.emit else shapes.Array(plans)  # type: ignore[arg-type]
+        plan: shapes.Plan | None
+        if language is not None:
+            if not isinstance(value, str):
+                raise NotCompiled("language map value")
+            obj, plan = literal(value, None, language) if self.emit else "", shapes.Scalar(str)
+        elif isinstance(value, dict):
+            obj, plan = self.node_value(term_ctx, key, value)
+        else:
+            obj, plan = self.scalar(term_ctx, term, value)
+        if self.emit:
+            self.out.add((subject, predicate, obj))
+            return None
+        return plan
+
+    def language_map(
+        self, subject: str, predicate: str, term_ctx: _Active, key: str, value: Any
+    ) -> shapes.Plan | None:
+        """The literals of a language map (pyld `_expand_language_map`), and its plan."""
         if not isinstance(value, dict):
             raise NotCompiled("language map value")
-        for key, texts in sorted(value.items()):
-            if term_ctx.term(key).iri == "@none":
+        term = term_ctx.term(key)
+        plans: list[tuple[str, shapes.Plan]] = []
+        for tag, texts in sorted(value.items()):
+            if term_ctx.term(tag).iri == "@none":
                 raise NotCompiled("@none language")
-            for text in self.items(texts):
-                if not isinstance(text, str):
-                    raise NotCompiled("language map value")
-                yield literal(text, None, key.lower()) if self.emit else ""
+            plan = self.value(subject, predicate, term_ctx, key, term, texts, True, tag.lower())
+            if plan is not None:
+                plans.append((tag, plan))
+        return None if self.emit else shapes.Node(value, [], plans)
 
-    def scalar(self, term_ctx: _Active, term: _Term, value: Any) -> str:
+    def scalar(self, term_ctx: _Active, term: _Term, value: Any) -> tuple[str, shapes.Plan | None]:
         coerce = term.coerce
-        if coerce == "@id" and isinstance(value, str):
-            return self.reference(term_ctx, value, vocab=False)
-        if coerce == "@vocab" and isinstance(value, str):
-            return self.reference(term_ctx, value, vocab=True)
+        if coerce in ("@id", "@vocab") and isinstance(value, str):
+            vocab = coerce == "@vocab"
+            obj = self.reference(term_ctx, value, vocab=vocab)
+            return obj, None if self.emit else term_ctx.reference_plan(vocab)
         if not self.emit:
             if isinstance(value, float) and not math.isfinite(value):
                 raise NotCompiled("non-finite number")
-            return ""
+            if type(value) not in _JSON_SCALARS:
+                self.size = shapes.MAX_SHAPE_SIZE + 1  # accepted, but no shape to remember
+            return "", shapes.Scalar(type(value))
         datatype = coerce if coerce not in (None, "@id", "@vocab") else None
         language = term.language if datatype is None and isinstance(value, str) else None
-        return literal(value, datatype, language)
+        return literal(value, datatype, language), None
 
     def reference(self, active: _Active, value: str, *, vocab: bool) -> str:
-        iri = _PROCESSOR._expand_iri(active.ctx, value, vocab=vocab, base=RELATIVE_BASE)
-        if isinstance(iri, str) and iri.startswith("_:"):
-            return self.label(iri)
-        if not _absolute(iri):
+        iri = active.reference(value, vocab)
+        if iri is None:
             raise NotCompiled("relative IRI")
+        if iri.startswith("_:"):
+            return self.label(iri)
         return f"<{iri}>"
 
 
-def _walk(document: Any, loader: DocumentLoader, emit: bool) -> _Walk:
+def _walk(document: Any, loader: DocumentLoader, emit: bool) -> tuple[_Walk, shapes.Node | None]:
     if not isinstance(document, dict):
         raise NotCompiled("top level is not an object")
     walk = _Walk(loader, emit)
     root = _root(loader)
-    walk.node_value(root, None, document)
-    return walk
+    _, plan = walk.node_value(root, None, document)
+    return walk, plan
 
 
 def quads(document: Any, loader: DocumentLoader) -> set[tuple[str, str, str]]:
@@ -428,9 +529,22 @@ def quads(document: Any, loader: DocumentLoader) -> set[tuple[str, str, str]]:
     Raises `NotCompiled` when the document is outside the fast route (or safe mode would
     refuse it): the pyld route then gives the answer.
     """
-    return _walk(document, loader, emit=True).out
+    return _walk(document, loader, emit=True)[0].out
 
 
-def check(document: Any, loader: DocumentLoader) -> None:
-    """Safe mode without output: returns when the fast route accepts the document."""
-    _walk(document, loader, emit=False)
+def known_shape(document: Any, loader: DocumentLoader) -> shapes.Shape | None:
+    """The remembered shape this document matches (so safe mode accepts it), else None."""
+    cache: shapes.ShapeCache | None = loader.compiled.get("shapes")
+    return None if cache is None else cache.find(document)
+
+
+def check(document: Any, loader: DocumentLoader) -> shapes.Shape | None:
+    """Safe mode without output: returns (the document's shape, if remembered) when the fast
+    route accepts the document, raises `NotCompiled` otherwise."""
+    walk, plan = _walk(document, loader, emit=False)
+    if plan is None or walk.size > shapes.MAX_SHAPE_SIZE:
+        return None
+    cache: shapes.ShapeCache | None = loader.compiled.get("shapes")
+    if cache is None:
+        cache = loader.compiled["shapes"] = shapes.ShapeCache()
+    return cache.add(document, plan)
