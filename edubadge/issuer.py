@@ -1,4 +1,5 @@
-"""The `Issuer` facade: an institution's profile, its signer and its cryptosuite."""
+"""The issuer facades: `Issuer` (an institution's profile, its signer and its cryptosuite:
+Open Badges 3.0) and `EdcIssuer` (its profile and eSeal: Europass EDC sealed with JAdES)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .batch import BatchOutcome, BatchStore, StatusAllocator, issue_many
+from .envelopes.certificates import algorithms_for
+from .envelopes.jades import SealingMaterial, seal
 from .errors import InputError
-from .formats import ob3
+from .formats import edc, ob3
 from .jsonld.loader import DocumentLoader
 from .keys.signer import Signer
 from .model import MicroCredential, Organisation
@@ -19,7 +22,8 @@ from .proofs.registry import get_suite
 from .status.publish import DEFAULT_TTL_MS, DEFAULT_VALIDITY, Published
 
 if TYPE_CHECKING:
-    from datetime import timedelta
+    from collections.abc import Sequence
+    from datetime import datetime, timedelta
 
     from .status.lists import StatusLists
 
@@ -186,3 +190,54 @@ class Issuer:
             chunk_size=chunk_size,
             window=window,
         )
+
+
+class EdcIssuer:
+    """Issues micro-credentials as Europass EDCs sealed with JAdES by the issuer's eSeal.
+
+    `material` is the eSeal certificate chain and key (`load_sealing_material`); `algorithm`
+    defaults to the first the key can seal with (RS256 for RSA). `eidas_identifier` is the
+    issuer's legal identifier in the certificate (see `edc.to_credential`).
+    """
+
+    def __init__(
+        self,
+        profile: Organisation,
+        material: SealingMaterial,
+        *,
+        algorithm: str | None = None,
+        eidas_identifier: str | None = None,
+    ) -> None:
+        self.profile = profile
+        self.material = material
+        self.algorithm = algorithm or algorithms_for(material.certificate.public_key())[0]
+        self.eidas_identifier = eidas_identifier
+
+    def __repr__(self) -> str:
+        return f"EdcIssuer({self.profile.id!r}, algorithm={self.algorithm!r})"
+
+    def credential(
+        self,
+        record: MicroCredential,
+        *,
+        micro_credential: bool = True,
+        parts: Sequence[edc.Part] = (),
+    ) -> dict[str, Any]:
+        """The unsealed EDC for a record (`parts`: the components its award is made of)."""
+        return edc.to_credential(
+            record,
+            self.profile,
+            micro_credential=micro_credential,
+            eidas_identifier=self.eidas_identifier,
+            parts=parts,
+        )
+
+    def seal(
+        self, document: Mapping[str, Any], *, signing_time: datetime | None = None
+    ) -> dict[str, Any]:
+        """The document sealed with this issuer's eSeal (a JAdES envelope)."""
+        return seal(document, self.material, algorithm=self.algorithm, signing_time=signing_time)
+
+    def issue(self, record: MicroCredential, *, micro_credential: bool = True) -> dict[str, Any]:
+        """A sealed EDC for one micro-credential record (see `Issuer.issue` for the marking)."""
+        return self.seal(self.credential(record, micro_credential=micro_credential))

@@ -23,6 +23,7 @@ from typing import Any, Literal
 
 from .errors import EdubadgeError, InputError
 from .formats import edc, ob3
+from .formats.reading import detect_format
 from .jsonld.canon import to_dataset
 from .jsonld.loader import DocumentLoader, default_loader
 
@@ -59,32 +60,6 @@ class ValidationReport:
             "checked": list(self.checked),
             "issues": [vars(i) for i in self.issues],
         }
-
-
-def detect_format(document: Mapping[str, Any]) -> Literal["ob3", "edc"]:
-    """``"edc"`` for a European Digital Credential, ``"ob3"`` for an Open Badge."""
-    document = edc.unwrap(document)
-    types = document.get("type")
-    types = types if isinstance(types, list) else [types]
-    contexts = document.get("@context")
-    contexts = contexts if isinstance(contexts, list) else [contexts]
-    if "EuropeanDigitalCredential" in types or any(c in _EDC_CONTEXTS for c in contexts):
-        return "edc"
-    if {"OpenBadgeCredential", "AchievementCredential"} & set(types):
-        return "ob3"
-    raise InputError(
-        "neither an Open Badges 3.0 credential nor a European Digital Credential",
-        path="$.type",
-        hint="OB 3.0 is typed OpenBadgeCredential, EDC EuropeanDigitalCredential",
-    )
-
-
-_EDC_CONTEXTS = frozenset(
-    {
-        "http://data.europa.eu/snb/model/context/edc-ap",
-        "https://data.europa.eu/snb/model/context/edc-ap",
-    }
-)
 
 
 def validate(
@@ -202,7 +177,7 @@ def _with_context(document: Mapping[str, Any], context: PathLike | Mapping[str, 
     doc = dict(document)
     contexts = doc.get("@context")
     contexts = contexts if isinstance(contexts, list) else [contexts]
-    doc["@context"] = [inline if c in _EDC_CONTEXTS else c for c in contexts]
+    doc["@context"] = [inline if c in edc.EDC_CONTEXTS else c for c in contexts]
     return doc
 
 

@@ -468,7 +468,7 @@ def _stack_rule(state: _State, check: Check) -> None:
         check.outcome = "skipped"
         check.detail = "no components presented"
         return
-    base = "$.credentialSubject.achievement.stackingRule"
+    base = report.rule_path
     for path, message in report.rule_problems:
         check.fail("MALFORMED_VALUE_ERROR", f"{path} {message}", path)
     for clause in report.clauses:

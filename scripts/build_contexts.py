@@ -130,6 +130,7 @@ PUBLISHED: list[tuple[tuple[str, ...], str, str]] = [
 OWN_CONTEXTS: list[tuple[str, str]] = [
     ("https://w3id.org/edubadge/stacking/v1", "edubadge-stacking-v1.jsonld"),
     ("https://w3id.org/edubadge/ob3-extension/v1", "edubadge-ob3-extension-v1.jsonld"),
+    ("https://w3id.org/edubadge/related-resource/v1", "edubadge-related-resource-v1.jsonld"),
 ]
 
 JS_DUMP = """

@@ -7,7 +7,8 @@ options); for stacking, `vectors/stacking/component-N.input.json`, `achievement.
 `rule.json` and `settings.json`. Everything else is derived here, deterministically, with
 fixed test keys. (An ecdsa-sd-2023 base proof draws fresh HMAC and proof keys, so for the
 selectively disclosable stack only the unsigned document and its mandatory pointers are
-vectors.)
+vectors; the EDC stack is a vector unsealed, its rendered display images replaced by a
+marker, since the pictures depend on Pillow and the font.)
 
     python scripts/build_vectors.py            # rewrite the derived files
     python scripts/build_vectors.py --check    # exit 1 if any derived file differs
@@ -20,7 +21,7 @@ import copy
 import hashlib
 import json
 import sys
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -30,8 +31,9 @@ sys.path.insert(0, str(ROOT))
 from generated_files import write_or_check  # noqa: E402
 
 from edubadge import keys, sign  # noqa: E402
-from edubadge.formats import ob3  # noqa: E402
-from edubadge.issuer import Issuer  # noqa: E402
+from edubadge.envelopes.testing import make_test_material  # noqa: E402
+from edubadge.formats import edc, ob3  # noqa: E402
+from edubadge.issuer import EdcIssuer, Issuer  # noqa: E402
 from edubadge.jsonld.loader import default_loader  # noqa: E402
 from edubadge.keys.algorithms import get_algorithm  # noqa: E402
 from edubadge.model import Organisation, load_microcredential  # noqa: E402
@@ -46,6 +48,8 @@ KEY_SEED_LABEL = b"edubadge conformance vectors: issuer key 1"
 KEY_2_SEED_LABEL = b"edubadge conformance vectors: issuer key 2"
 KEY_3_SEED_LABEL = b"edubadge conformance vectors: issuer key 3 (P-256)"
 STACKING = VECTORS / "stacking"
+# what stands for each rendered display image in the EDC stack vector
+RENDERED_IMAGE = "(a PNG of the credential rendered by edubadge, base64: not part of the vector)"
 
 
 def dump(value: Any) -> bytes:
@@ -148,7 +152,34 @@ def build_stacking() -> dict[str, bytes]:
         {k: v for k, v in selective.items() if k != "proof"}
     )
     files["stacking/stack-sd-mandatory-pointers.json"] = dump(pointers)
+    files["stacking/stack-edc-unsigned.json"] = dump(edc_stack(components, request, settings))
     return files
+
+
+def edc_stack(
+    components: list[dict[str, Any]], request: dict[str, Any], settings: dict[str, Any]
+) -> dict[str, Any]:
+    """The certificate as a Europass EDC stack by issuer 1, unsealed (a seal is drawn with a
+    fresh test eSeal, then taken off), its rendered images replaced by `RENDERED_IMAGE`."""
+    issuer_section = read(STACKING / "achievement.json")["issuer"]
+    controller = test_key(KEY_SEED_LABEL).controller
+    profile = Organisation.model_validate({"id": controller, **issuer_section})
+    now = datetime.fromisoformat(settings["now"])
+    material, _ = make_test_material(not_before=now - timedelta(days=1))
+    sealed = stack(
+        components,
+        request,
+        read(STACKING / "rule.json"),
+        EdcIssuer(profile, material),
+        trusted_issuers={test_key(KEY_2_SEED_LABEL).controller, controller},
+        now=now,
+        digest_algorithm=settings["digest_algorithm"],
+    )
+    document = dict(edc.unwrap(sealed))
+    for display in document["displayParameter"]["individualDisplay"]:
+        for detail in display["displayDetail"]:
+            detail["image"]["content"] = RENDERED_IMAGE
+    return document
 
 
 def build() -> dict[str, bytes]:

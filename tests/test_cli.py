@@ -127,6 +127,15 @@ def test_demo_writes_artifacts_and_manifest(
     assert "certificate.json against the lists published at award: VERIFIED" in out
     assert "component Applied Statistics: status: the credential is revoked" in out
     assert "module-2-statistics.json: status: the credential is revoked" in out  # the minor
+    # the certificate as a sealed Europass EDC stack falls with the same module
+    edc_stack = next(e for e in manifest if e["file"] == "certificate-edc.json")
+    assert (edc_stack["role"], edc_stack["format"], edc_stack["expect"]) == (
+        "stack",
+        "edc",
+        "invalid",
+    )
+    assert expects["module-1-python-edc.json"] == "verified"
+    assert "certificate-edc.json (Europass) against the lists published now:" in out
 
 
 def test_issue_an_edc_and_convert_both_ways(

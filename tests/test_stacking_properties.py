@@ -6,6 +6,7 @@ store, published before and after the registrar revoked the `mN-revoked` twins."
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -81,6 +82,57 @@ def test_a_stack_verifies_exactly_when_its_components_are_valid_and_the_rule_hol
 mutations = st.sampled_from(["swap", "edit", "drop", "add", "revoke"])
 
 
+def edit_credits(credential: dict[str, Any]) -> dict[str, Any]:
+    """A copy of an OB 3.0 component whose earned credits were changed after signing."""
+    edited = copy.deepcopy(credential)
+    edited["credentialSubject"]["creditsEarned"] += 1
+    return edited
+
+
+def mutate(
+    mutation: str,
+    components: list[Any],
+    index: int,
+    outsiders: list[Any],
+    data: st.DataObject,
+    *,
+    id_of: Callable[[Any], str] = lambda c: str(c["id"]),
+    edit: Callable[[Any], Any] = edit_credits,
+) -> tuple[list[Any], dict[str, str]]:
+    """What is presented after `mutation` of `components[index]`, and the reason expected per
+    credential id. `revoke` presents them unchanged: the caller reads the later lists."""
+    target = id_of(components[index])
+    presented = list(components)
+    if mutation == "swap" and outsiders:
+        other = data.draw(st.sampled_from(outsiders))
+        presented[index] = other
+        return presented, {target: "missing", id_of(other): "not-pinned"}
+    if mutation == "add" and outsiders:
+        other = data.draw(st.sampled_from(outsiders))
+        return [*presented, other], {id_of(other): "not-pinned"}
+    if mutation == "edit":
+        presented[index] = edit(presented[index])
+        return presented, {target: "digest"}
+    if mutation == "revoke":
+        return presented, {target: "status"}
+    del presented[index]  # drop (also when there is nothing left to swap in or add)
+    return presented, {target: "missing"}
+
+
+def assert_fails_with(
+    result: edubadge.VerificationResult, expect: dict[str, str], mutation: str
+) -> None:
+    """The stack fails, each expected component with its reason; a lost component fails
+    the rule's `allOf` and nothing else."""
+    assert not result.verified
+    found = {c.id: c.reasons for c in result.components if c.reasons}
+    assert set(found) == set(expect)
+    for credential_id, reason in expect.items():
+        assert reason in found[credential_id], found
+    if mutation in ("swap", "edit", "drop", "revoke"):
+        assert [c.name for c in result.rule if not c.passed] == ["allOf"]
+
+
 @given(
     st.lists(st.sampled_from(GOOD), unique=True, min_size=1, max_size=4),
     mutations,
@@ -98,34 +150,9 @@ def test_changing_the_presented_components_fails_with_the_right_reason(
     stacked = w.stack_document(components, rule)
     lists = w.lists_before
     assert edubadge.verify(stacked, components=components, status_lists=lists).verified
-    target = components[index]["id"]
-    presented = list(components)
     outsiders = [w.pool[n] for n in GOOD if n not in names]
-    expect: dict[str, str] = {}
-    if mutation == "swap" and outsiders:
-        other = data.draw(st.sampled_from(outsiders))
-        presented[index] = other
-        expect = {target: "missing", other["id"]: "not-pinned"}
-    elif mutation == "add" and outsiders:
-        other = data.draw(st.sampled_from(outsiders))
-        presented.append(other)
-        expect = {other["id"]: "not-pinned"}
-    elif mutation == "edit":
-        edited = copy.deepcopy(presented[index])
-        edited["credentialSubject"]["creditsEarned"] += 1
-        presented[index] = edited
-        expect = {target: "digest"}
-    elif mutation == "revoke":
+    presented, expect = mutate(mutation, components, index, outsiders, data)
+    if mutation == "revoke":
         lists = w.lists_after  # the same components, after the revocation was published
-        expect = {target: "status"}
-    else:  # drop (also when there is nothing left to swap in or add)
-        del presented[index]
-        expect = {target: "missing"}
     result = edubadge.verify(stacked, components=presented, status_lists=lists)
-    assert not result.verified
-    found = {c.id: c.reasons for c in result.components if c.reasons}
-    assert set(found) == set(expect)
-    for credential_id, reason in expect.items():
-        assert reason in found[credential_id], found
-    if mutation in ("swap", "edit", "drop", "revoke"):
-        assert [c.name for c in result.rule if not c.passed] == ["allOf"]
+    assert_fails_with(result, expect, mutation)

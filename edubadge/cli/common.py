@@ -8,7 +8,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError
+from cryptography import x509
+
+from ..envelopes.certificates import load_certificates
+from ..errors import CertificateError, InputError
 from ..issuer import Issuer
 from ..jsonld.loader import DocumentLoader
 from ..keys import Signer
@@ -64,6 +67,28 @@ def add_trust_option(parser: argparse.ArgumentParser) -> None:
         metavar="ISSUER",
         help="accept components only from this issuer id (repeat for several)",
     )
+
+
+def add_trust_anchor_option(parser: argparse.ArgumentParser) -> None:
+    """--trust-anchor FILE: the CA certificates JAdES seals (sealed EDCs) may chain to."""
+    parser.add_argument(
+        "--trust-anchor",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a CA certificate (PEM or DER) that JAdES seals may chain to; repeatable",
+    )
+
+
+def trust_anchors_from(args: argparse.Namespace) -> list[x509.Certificate]:
+    """The certificates of every --trust-anchor file."""
+    anchors: list[x509.Certificate] = []
+    for path in args.trust_anchor:
+        try:
+            anchors += load_certificates(path)
+        except CertificateError as error:
+            raise InputError(f"--trust-anchor: {error}") from None
+    return anchors
 
 
 def add_status_options(parser: argparse.ArgumentParser) -> None:

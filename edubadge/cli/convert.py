@@ -7,7 +7,7 @@ import json
 
 from ..errors import InputError
 from ..formats import edc, ob3
-from ..validation import detect_format
+from ..formats.reading import detect_format, read_credential
 from .common import EXIT_OK, read_json, write_text
 
 
@@ -17,16 +17,7 @@ def run(args: argparse.Namespace) -> int:
     if not isinstance(document, dict):
         raise InputError(f"{args.file}: a credential is a JSON object")
     source = detect_format(document)
-    if source == "ob3":
-        record = ob3.from_credential(document)
-        issuer = ob3.organisation_from_profile(document.get("issuer", {}), record.primary_language)
-    else:
-        inner = edc.unwrap(document)
-        record = edc.from_credential(inner)
-        issuer_node = inner.get("issuer")
-        if not isinstance(issuer_node, dict):
-            raise InputError(f"{args.file}: the EDC has no issuer object", path="$.issuer")
-        issuer = edc.organisation_from_agent(issuer_node)
+    record, issuer = read_credential(document)
     if args.to == "ob3":
         marked = source == "edc" and edc.is_micro_credential(document)
         marked = marked or (source == "ob3" and _marked_ob3(document))

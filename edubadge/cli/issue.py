@@ -8,16 +8,24 @@ import json
 import os
 from typing import Any
 
-from ..envelopes import jose, load_sealing_material, seal
-from ..envelopes.certificates import algorithms_for
-from ..errors import InputError
+from pydantic import ValidationError
+
+from ..envelopes import jose
+from ..errors import InputError, InvalidFieldsError
 from ..formats import edc
 from ..issuer import DEFAULT_SUITE, Issuer
-from ..model import MicroCredential, Organisation, load_microcredential
+from ..model import MicroCredential, RelatedAchievement, load_microcredential
+from ..model.microcredential import field_errors
 from ..proofs.registry import suite_names
 from ..stacking import unbundle
 from .common import EXIT_OK, issuer_from, read_json, write_text
-from .keyopts import add_passphrase_options, load_signer, passphrase_from
+from .keyopts import (
+    add_format_options,
+    add_passphrase_options,
+    edc_issuer_from,
+    edc_profile_from,
+    load_signer,
+)
 from .status import DB_HELP, issuing_lists, store_from
 
 
@@ -40,26 +48,28 @@ def _issue(
 
 
 def _issue_edc(args: argparse.Namespace) -> dict[str, Any]:
-    """The EDC for the description, sealed with the eSeal of --cert/--key (or --unsealed)."""
+    """The EDC for the description, sealed with the eSeal of --cert/--key (or --unsealed); a
+    module of a programme (--part-of) says so in ELM's terms."""
     request = read_json(args.input, "micro-credential description")
-    if not isinstance(request, dict) or not isinstance(request.get("issuer"), dict):
-        raise InputError(f"{args.input}: a description with an 'issuer' object is needed")
-    issuer_data = request.pop("issuer")
-    if "id" not in issuer_data:
-        raise InputError(f"{args.input}: an EDC's issuer needs an 'id' (its URL or DID)")
-    profile = Organisation.model_validate(issuer_data)
-    record = load_microcredential(request)
-    if not args.unsealed and not args.cert:
-        raise InputError("--format edc needs --cert and --key (the eSeal), or --unsealed")
-    document = edc.to_credential(record, profile, micro_credential=not args.plain_badge)
+    micro = not args.plain_badge
     if args.unsealed:
-        return document
-    password = passphrase_from(args)
-    material = load_sealing_material(
-        args.cert, args.key, password=password.encode("utf-8") if password else None
-    )
-    algorithm = args.alg or algorithms_for(material.certificate.public_key())[0]
-    return seal(document, material, algorithm=algorithm)
+        if args.part_of:
+            raise InputError("--part-of issues a sealed module: give --cert and --key")
+        profile = edc_profile_from(request, args.input)
+        return edc.to_credential(load_microcredential(request), profile, micro_credential=micro)
+    if not args.cert:
+        raise InputError("--format edc needs --cert and --key (the eSeal), or --unsealed")
+    issuer = edc_issuer_from(request, args.input, args)
+    record = load_microcredential(request)
+    if args.part_of:
+        programme: str | RelatedAchievement = args.part_of
+        if args.part_of_title:
+            try:
+                programme = RelatedAchievement(id=args.part_of, title=args.part_of_title)
+            except ValidationError as exc:
+                raise InvalidFieldsError("--part-of", field_errors(exc)) from None
+        return unbundle([record], issuer, part_of=programme, micro_credential=micro)[0]
+    return issuer.issue(record, micro_credential=micro)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -102,18 +112,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     """Add the subcommand."""
     parser = commands.add_parser("issue", help="issue a signed credential from a description")
     parser.add_argument("input", help="micro-credential description (JSON) with an 'issuer' object")
-    parser.add_argument(
-        "--format",
-        default="ob3",
-        choices=("ob3", "edc"),
-        help="ob3: a signed Open Badge 3.0; edc: a Europass EDC sealed with JAdES",
-    )
-    parser.add_argument(
-        "--key",
-        help="ob3: the issuer's key file, or a pkcs11: URI of a token key; "
-        "edc: the eSeal's private key (PEM; none for a PKCS#12 --cert)",
-    )
-    parser.add_argument("--cert", help="edc: the eSeal certificate chain (PEM) or PKCS#12 bundle")
+    add_format_options(parser)
     parser.add_argument("--unsealed", action="store_true", help="edc: write it without a seal")
     add_passphrase_options(parser)
     parser.add_argument("--suite", default=DEFAULT_SUITE, choices=suite_names())
@@ -149,6 +148,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--part-of",
         metavar="IRI",
         help="a module of a larger programme: the programme achievement's IRI (isPartOf)",
+    )
+    parser.add_argument(
+        "--part-of-title",
+        metavar="TEXT",
+        help="edc: the programme's title (ELM names a related qualification by its title)",
     )
     parser.add_argument(
         "--db", help=DB_HELP.replace("(default:", "(status entries when given, or with")

@@ -1,4 +1,5 @@
-"""Key options the subcommands share: key files (maybe encrypted), PKCS#11 URIs, passphrases.
+"""Key options the subcommands share: key files (maybe encrypted), PKCS#11 URIs, passphrases,
+and eSeal certificates (sealed EDCs).
 
 A passphrase is never taken on the command line (it would show in `ps` and shell history):
 it comes from an environment variable, a file, or a prompt on a terminal.
@@ -11,10 +12,14 @@ import getpass
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from .. import keys
+from ..envelopes import load_sealing_material
 from ..errors import InputError
+from ..issuer import EdcIssuer
 from ..keys.signer import Signer
+from ..model import Organisation
 
 
 def add_passphrase_options(parser: argparse.ArgumentParser) -> None:
@@ -58,3 +63,43 @@ def load_signer(args: argparse.Namespace) -> Signer:
             )
         passphrase = getpass.getpass(f"passphrase for {args.key}: ")
     return keys.load_key(args.key, passphrase=passphrase)
+
+
+def add_format_options(parser: argparse.ArgumentParser) -> None:
+    """--format ob3|edc, --key (the issuer's key, or the eSeal's) and --cert (the eSeal)."""
+    parser.add_argument(
+        "--format",
+        default="ob3",
+        choices=("ob3", "edc"),
+        help="ob3: a signed Open Badge 3.0; edc: a Europass EDC sealed with JAdES (--cert, --key)",
+    )
+    parser.add_argument(
+        "--key",
+        help="ob3: the issuer's key file, or a pkcs11: URI of a token key; "
+        "edc: the eSeal's private key (PEM; none for a PKCS#12 --cert)",
+    )
+    parser.add_argument("--cert", help="edc: the eSeal certificate chain (PEM) or PKCS#12 bundle")
+
+
+def edc_profile_from(request: Any, path: str) -> Organisation:
+    """The issuing organisation of a description's `issuer` section (removed from `request`);
+    an EDC's issuer needs an id."""
+    if not isinstance(request, dict) or not isinstance(request.get("issuer"), dict):
+        raise InputError(f"{path}: a description with an 'issuer' object is needed")
+    issuer_data = request.pop("issuer")
+    if "id" not in issuer_data:
+        raise InputError(f"{path}: an EDC's issuer needs an 'id' (its URL or DID)")
+    return Organisation.model_validate(issuer_data)
+
+
+def edc_issuer_from(request: Any, path: str, args: argparse.Namespace) -> EdcIssuer:
+    """The `EdcIssuer` of a description's `issuer` section (see `edc_profile_from`), sealing
+    with the eSeal of --cert/--key (and --alg when given)."""
+    profile = edc_profile_from(request, path)
+    if not args.cert:
+        raise InputError("--format edc needs --cert and --key (the eSeal)")
+    password = passphrase_from(args)
+    material = load_sealing_material(
+        args.cert, args.key, password=password.encode("utf-8") if password else None
+    )
+    return EdcIssuer(profile, material, algorithm=args.alg)

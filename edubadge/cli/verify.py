@@ -11,11 +11,8 @@ import json
 import sys
 from pathlib import Path
 
-from cryptography import x509
-
 from ..datamodel import types_of
-from ..envelopes.certificates import load_certificates
-from ..errors import CertificateError, EdubadgeError, InputError
+from ..errors import EdubadgeError, InputError
 from ..parsing import parse_json
 from ..presentations import PresentationResult, verify_presentation
 from ..verifier import VerificationResult, verify
@@ -25,11 +22,13 @@ from .common import (
     EXIT_USAGE,
     add_loader_options,
     add_status_options,
+    add_trust_anchor_option,
     add_trust_option,
     fetcher_from,
     loader_from,
     read_json,
     status_lists_from,
+    trust_anchors_from,
 )
 
 MARKS = {"passed": "ok     ", "failed": "FAILED ", "skipped": "skipped"}
@@ -102,16 +101,6 @@ def _is_presentation(data: bytes) -> bool:
     return isinstance(document, dict) and "VerifiablePresentation" in types_of(document)
 
 
-def _anchors(paths: list[str]) -> list[x509.Certificate]:
-    anchors: list[x509.Certificate] = []
-    for path in paths:
-        try:
-            anchors += load_certificates(path)
-        except CertificateError as error:
-            raise InputError(f"--trust-anchor: {error}") from None
-    return anchors
-
-
 def run(args: argparse.Namespace) -> int:
     """Verify one file."""
     try:
@@ -150,7 +139,7 @@ def run(args: argparse.Namespace) -> int:
         learner=learner or None,
         challenge=args.challenge,
         domain=args.domain,
-        trust_anchors=_anchors(args.trust_anchor),
+        trust_anchors=trust_anchors_from(args),
         fetcher=fetcher,
         status_lists=status_lists_from(args),
     )
@@ -201,13 +190,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         metavar="TYPE=VALUE",
         help="the learner's plain identity (emailAddress=..., name=...) to check identity hashes",
     )
-    parser.add_argument(
-        "--trust-anchor",
-        action="append",
-        default=[],
-        metavar="FILE",
-        help="a CA certificate (PEM or DER) that JAdES seals may chain to; repeatable",
-    )
+    add_trust_anchor_option(parser)
     add_loader_options(parser)
     add_status_options(parser)
     parser.set_defaults(run=run)

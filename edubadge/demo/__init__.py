@@ -19,6 +19,7 @@ from .checking import verify_all
 from .core import DemoRun, Say
 from .disclosure import disclose_components
 from .europass import issue_edc
+from .europass_stacking import stack_in_europass
 from .issuing import create_issuer, forge, issue_micro_credentials, issue_plain_badge
 from .jwt import issue_jwt
 from .service import issue_over_the_vc_api
@@ -37,6 +38,7 @@ STEPS: tuple[Callable[[DemoRun], None], ...] = (
     issue_batch,
     issue_modules,
     stack_certificate,
+    stack_in_europass,
     break_the_stack,
     revoke_and_suspend,
     revoke_a_module,  # after revoke_and_suspend: it republishes the lists that step listed

@@ -11,7 +11,7 @@ from typing import Any
 from cryptography import x509
 
 from .. import keys
-from ..issuer import Issuer
+from ..issuer import EdcIssuer, Issuer
 from ..jsonld.loader import DocumentLoader
 from ..keys.signer import Signer
 from ..status.store import StatusStore
@@ -28,6 +28,7 @@ class DemoRun:
     loader: DocumentLoader = field(default_factory=DocumentLoader)
     manifest: list[dict[str, Any]] = field(default_factory=list)
     issuers: dict[str, Issuer] = field(default_factory=dict)
+    edc_issuers: dict[str, EdcIssuer] = field(default_factory=dict)  # the same, with an eSeal
     store: StatusStore | None = None
     trust_anchors: list[x509.Certificate] = field(default_factory=list)  # for sealed artifacts
     holders: dict[str, Signer] = field(default_factory=dict)

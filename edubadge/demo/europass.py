@@ -7,9 +7,8 @@ import json
 
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from ..envelopes import seal
 from ..envelopes.testing import make_test_material
-from ..formats import edc
+from ..issuer import EdcIssuer
 from .core import DemoRun
 from .data import LEARNERS, course_record
 
@@ -19,12 +18,13 @@ def issue_edc(run: DemoRun) -> None:
     test eSeal (its root CA is the demo's trust anchor), and a copy changed after sealing."""
     run.heading("The same micro-credential as a Europass EDC (ELM 3.2), sealed with JAdES")
     profile = run.issuers["university"].profile
-    document = edc.to_credential(course_record(LEARNERS[0]), profile)
     country = profile.country or "BE"
     material, root = make_test_material(
         "RS256", organisation=profile.name.best("en"), country=country
     )
     run.trust_anchors.append(root)
+    university = run.edc_issuers["university"] = EdcIssuer(profile, material)
+    document = university.credential(course_record(LEARNERS[0]))
     # the eSeal's root CA: what a verifier of the EDC is given as its trust anchor
     run.write(
         "eseal-root-ca.pem",
@@ -34,7 +34,7 @@ def issue_edc(run: DemoRun) -> None:
         suite=None,
         expect="verified",
     )
-    sealed = seal(document, material)
+    sealed = university.seal(document)
     run.write(
         "credential-1-edc.json",
         sealed,

@@ -22,6 +22,10 @@ COMPONENT_FILES = (
     "module-2-statistics.json",
     "module-3-visualisation.json",
 )
+# the certificate as a Europass EDC (`europass_stacking`): module 1 as a sealed EDC
+EDC_MODULE = "module-1-python-edc.json"
+EDC_COMPONENTS = (EDC_MODULE, *COMPONENT_FILES[1:])
+EDC_CERTIFICATE = "certificate-edc.json"
 
 
 def indent(text: str) -> str:
@@ -102,13 +106,19 @@ def stack_certificate(run: DemoRun) -> None:
 
 
 def _failing(
-    run: DemoRun, title: str, components: list[Any], trusted: set[str], lists: dict[str, Any]
+    run: DemoRun,
+    title: str,
+    components: list[Any],
+    trusted: set[str],
+    lists: dict[str, Any],
+    stacked: str = "certificate.json",
 ) -> None:
     run.say(f"   {title}")
     result = verify(
-        run.read("certificate.json"),
+        run.read(stacked),
         components=components,
         trusted_issuers=trusted,
+        trust_anchors=run.trust_anchors,
         loader=run.loader,
         status_lists=lists,
     )
@@ -180,3 +190,8 @@ def revoke_a_module(run: DemoRun) -> None:
     word = "VERIFIED" if before.verified else "NOT VERIFIED"
     run.say(f"   certificate.json against the lists published at award: {word}")
     _failing(run, "certificate.json against the lists published now:", components, trusted, now)
+    if EDC_CERTIFICATE in {e["file"] for e in run.manifest}:
+        run.expect(EDC_CERTIFICATE, "invalid")
+        sealed = [run.read(name) for name in EDC_COMPONENTS]
+        title = f"{EDC_CERTIFICATE} (Europass) against the lists published now:"
+        _failing(run, title, sealed, trusted, now, EDC_CERTIFICATE)

@@ -15,7 +15,8 @@ import base64
 import json
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Final
 
@@ -24,6 +25,8 @@ from pydantic import ValidationError
 from edubadge.errors import InputError, InvalidFieldsError
 from edubadge.formats.rendering import render_png
 from edubadge.model.microcredential import (
+    CreditPoint,
+    Learner,
     MicroCredential,
     Organisation,
     Text,
@@ -56,9 +59,14 @@ from edubadge.model.vocab import (
 __all__ = [
     "CONTEXT",
     "CREDENTIAL_TYPE",
+    "EDC_CONTEXTS",
     "SHACL_PROFILE",
+    "Part",
     "from_credential",
+    "is_edc",
+    "is_local_id",
     "is_micro_credential",
+    "learner_from_person",
     "organisation_from_agent",
     "to_credential",
     "unwrap",
@@ -69,6 +77,8 @@ CONTEXT: Final = (
     "http://data.europa.eu/snb/model/context/edc-ap",
 )
 CREDENTIAL_TYPE: Final = ("VerifiableCredential", "EuropeanDigitalCredential")
+# EDCI's credentials name the context with http, EBSI's with https.
+EDC_CONTEXTS: Final = frozenset({CONTEXT[1], CONTEXT[1].replace("http:", "https:", 1)})
 SHACL_PROFILE: Final = "http://data.europa.eu/snb/model/ap/edc-generic-full"
 _SNB = "http://data.europa.eu/snb"
 _GENERIC = Concept(f"{_SNB}/credential/e34929035b", "Generic")
@@ -123,6 +133,13 @@ class _Writer:
         if title is not None:
             resource["title"] = dict(title)
         return resource
+
+    def agent(self, org: Organisation, where: str) -> dict[str, Any]:
+        """The organisation's node where it first appears, a reference to it after that (the
+        first description stands: one id, one RDF node)."""
+        if org.id in self._organisations:
+            return {"id": org.id}
+        return self.organisation(org, where)
 
     def organisation(self, org: Organisation, where: str) -> dict[str, Any]:
         seen = self._organisations.setdefault(org.id, org)
@@ -284,6 +301,18 @@ def _skill(skill: Any, scheme: str | None) -> dict[str, Any]:
     return node
 
 
+def _credit_points(w: _Writer, credits: Sequence[CreditPoint]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": w.local("creditPoint"),
+            "type": "CreditPoint",
+            "framework": concept(c.framework, CREDIT_FRAMEWORKS.scheme),
+            "point": _points(c.points),
+        }
+        for c in credits
+    ]
+
+
 def _specification(
     w: _Writer, spec_id: str, issuer: Organisation, micro_credential: bool
 ) -> dict[str, Any]:
@@ -301,15 +330,7 @@ def _specification(
     if mc.isced_fields:
         spec["thematicArea"] = [concept(c, ISCED_F.scheme) for c in mc.isced_fields]
     if mc.credits:
-        spec["creditPoint"] = [
-            {
-                "id": w.local("creditPoint"),
-                "type": "CreditPoint",
-                "framework": concept(c.framework, CREDIT_FRAMEWORKS.scheme),
-                "point": _points(c.points),
-            }
-            for c in mc.credits
-        ]
+        spec["creditPoint"] = _credit_points(w, mc.credits)
     if mc.volume_of_learning:
         spec["volumeOfLearning"] = format_duration(mc.volume_of_learning)
     if mc.participation_modes:
@@ -508,12 +529,68 @@ def _issuer(w: _Writer, issuer: Organisation, eidas_identifier: str | None) -> d
     return node
 
 
+@dataclass(frozen=True)
+class Part:
+    """A component of the award (a smaller achievement it is made of), re-expressed in the
+    EDC: what the component credential `credential` (its id) records, and who issued it."""
+
+    credential: str
+    record: MicroCredential
+    issuer: Organisation
+
+
+# The scheme of a part's identifier: the id of the credential that records the part.
+PART_SCHEME: Final = "credential"
+
+
+def _part(w: _Writer, part: Part, whole: str, where: str) -> dict[str, Any]:
+    """A ``LearningAchievement`` for `part` that ``isPartOf`` the award `whole`."""
+    mc = part.record
+    if mc.title is None:
+        raise InvalidFieldsError("EDC", [(f"{where}.title", "a part of the award needs a title")])
+    awarding: dict[str, Any] = {
+        "id": w.local("awardingProcess"),
+        "type": "AwardingProcess",
+        "awardingBody": [
+            w.agent(body, f"{where}.awarding_bodies[{n}]")
+            for n, body in enumerate(mc.effective_awarding_bodies(part.issuer))
+        ],
+    }
+    if mc.awarded:
+        awarding["awardingDate"] = _day(mc.awarded)
+    node: dict[str, Any] = {
+        "id": w.local("learningAchievement"),
+        "type": "LearningAchievement",
+        "title": dict(mc.title),
+        "identifier": [
+            {
+                "id": w.local("identifier"),
+                "type": "Identifier",
+                "notation": part.credential,
+                "schemeName": PART_SCHEME,
+            }
+        ],
+        "awardedBy": awarding,
+    }
+    if mc.credits:
+        node["creditReceived"] = _credit_points(w, mc.credits)
+    title = mc.title.best(mc.primary_language)
+    node["specifiedBy"] = {
+        "id": _specification_id(mc, part.issuer, title),
+        "type": "Qualification",
+        "title": dict(mc.title),
+    }
+    node["isPartOf"] = [{"id": whole}]
+    return node
+
+
 def to_credential(
     mc: MicroCredential,
     issuer: Organisation,
     *,
     micro_credential: bool = True,
     eidas_identifier: str | None = None,
+    parts: Sequence[Part] = (),
 ) -> dict[str, Any]:
     """The unsealed European Digital Credential for `mc`, issued (sealed later) by `issuer`.
 
@@ -526,6 +603,12 @@ def to_credential(
     `eidas_identifier` is the issuer's legal identifier in its eSeal certificate (its
     ``organizationIdentifier``, e.g. ``VATBE-0123456789``); EDC requires one, and the
     issuer's id stands in for it when it is not given.
+
+    `parts` are the smaller achievements the award is made of (a stack's components): each
+    becomes a ``LearningAchievement`` in the claim's ``hasPart``, with its title, awarding
+    body and date, credits received, specification, the component credential's id as an
+    ``identifier``, and ``isPartOf`` back to the claim. An organisation the credential
+    already describes is referred to by its id.
     """
     mc = mc.ready_to_issue(issuer, micro_credential=micro_credential, what="EDC")
     assert mc.title is not None and mc.issued is not None
@@ -581,6 +664,10 @@ def to_credential(
     }
     if mc.valid_until:
         credential["expirationDate"] = credential["validUntil"] = _timestamp(mc.valid_until)
+    if parts:
+        claim["hasPart"] = [
+            _part(w, part, claim["id"], f"parts[{n}]") for n, part in enumerate(parts)
+        ]
     credential["credentialSubject"] = person
     credential["displayParameter"] = _display(w, issuer, micro_credential)
     return credential
@@ -651,7 +738,9 @@ def _label(value: Any) -> str | None:
     return labels.get("en") or next(iter(labels.values())) if labels else None
 
 
-def _local(node_id: Any) -> bool:
+def is_local_id(node_id: Any) -> bool:
+    """Whether an id is a local node id (``urn:epass:<class>:<n>``): it names nothing outside
+    its document."""
     return isinstance(node_id, str) and _LOCAL_ID.fullmatch(node_id) is not None
 
 
@@ -716,6 +805,18 @@ def _organisation_data(node: Mapping[str, Any]) -> dict[str, Any]:
     return data
 
 
+def learner_from_person(node: Mapping[str, Any]) -> Learner | None:
+    """The `Learner` an ELM ``Person`` (an EDC's subject) identifies, or None when it says
+    nothing that identifies anyone (a local id such as ``urn:epass:person:1`` does not)."""
+    data = _learner_data(node)
+    if not data:
+        return None
+    try:
+        return Learner.model_validate(data)
+    except ValidationError as exc:
+        raise InvalidFieldsError("learner from an EDC", field_errors(exc)) from exc
+
+
 def organisation_from_agent(node: Mapping[str, Any]) -> Organisation:
     """An `Organisation` from an ELM ``Organisation`` node (such as an EDC's ``issuer``)."""
     try:
@@ -726,7 +827,7 @@ def organisation_from_agent(node: Mapping[str, Any]) -> Organisation:
 
 def _learner_data(person: Mapping[str, Any]) -> dict[str, Any]:
     data: dict[str, Any] = {}
-    if isinstance(person.get("id"), str) and not _local(person["id"]):
+    if isinstance(person.get("id"), str) and not is_local_id(person["id"]):
         data["id"] = person["id"]
     for key, field in (("givenName", "given_name"), ("familyName", "family_name")):
         names = _langmap(person.get(key))
@@ -784,7 +885,7 @@ def _outcome_data(node: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _specification_data(spec: Mapping[str, Any], data: dict[str, Any]) -> None:
-    if spec.get("id") and not _local(spec["id"]):
+    if spec.get("id") and not is_local_id(spec["id"]):
         data["achievement_id"] = spec["id"]
     if "title" not in data and _langmap(spec.get("title")):
         data["title"] = _langmap(spec.get("title"))
@@ -822,7 +923,7 @@ def _specification_data(spec: Mapping[str, Any], data: dict[str, Any]) -> None:
         {
             "title": _langmap(e.get("title")),
             "type": _concept_value(e.get("dcType"), ENTITLEMENT_TYPES),
-            **({} if _local(e.get("id")) else {"id": e.get("id")}),
+            **({} if is_local_id(e.get("id")) else {"id": e.get("id")}),
         }
         for e in _many(spec.get("entitlesTo"))
     ]
@@ -853,7 +954,7 @@ def _qa_data(node: Mapping[str, Any]) -> dict[str, Any]:
     decision = _langmap(node.get("description"))
     if decision:
         qa["decision"] = decision
-    if node.get("id") and not _local(node["id"]):
+    if node.get("id") and not is_local_id(node["id"]):
         qa["id"] = node["id"]
     return qa
 
@@ -913,6 +1014,16 @@ def _primary_language(doc: Mapping[str, Any], claim: Mapping[str, Any]) -> str:
     if base is None:
         return next(iter(title))
     return next((tag for tag in title if tag.split("-")[0].lower() == base), base)
+
+
+def is_edc(doc: Mapping[str, Any]) -> bool:
+    """Whether a document (or the credential in its envelope) is a European Digital
+    Credential: typed ``EuropeanDigitalCredential`` or using the EDC context."""
+    doc = unwrap(doc)
+    types = _many(doc.get("type"))
+    return "EuropeanDigitalCredential" in types or any(
+        isinstance(c, str) and c in EDC_CONTEXTS for c in _many(doc.get("@context"))
+    )
 
 
 def is_micro_credential(doc: Mapping[str, Any]) -> bool:

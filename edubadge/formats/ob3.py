@@ -132,7 +132,8 @@ def check_identity(doc: Mapping[str, Any], identity_type: str, value: str) -> bo
     return False
 
 
-def _identity_object(identity_type: str, value: str, salt: str | None) -> dict[str, Any]:
+def identity_object(identity_type: str, value: str, salt: str | None) -> dict[str, Any]:
+    """An OB 3.0 ``IdentityObject``: `value` in clear (`salt` None) or salted and hashed."""
     if salt is None:
         return {
             "type": "IdentityObject",
@@ -266,7 +267,7 @@ def _subject(
     used_salt = None if identity == "plain" else salt or secrets.token_hex(16)
     identities = learner_identities(learner, language)
     if identities:
-        subject["identifier"] = [_identity_object(k, v, used_salt) for k, v in identities]
+        subject["identifier"] = [identity_object(k, v, used_salt) for k, v in identities]
     return subject
 
 

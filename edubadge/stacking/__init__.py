@@ -2,9 +2,10 @@
 
 - `stack(components, achievement, rule, issuer, ...)` builds and signs the larger credential;
   it pins each component (VC 2.0 `relatedResource` with `digestMultibase`), links it in OB 3.0
-  `evidence[]`, and carries the rule (`StackRule`) on the achievement.
+  `evidence[]`, and carries the rule (`StackRule`) on the achievement; with an `EdcIssuer`,
+  a sealed Europass EDC whose award `hasPart` the components (ELM's terms).
 - `unbundle(modules, issuer, part_of=...)` issues module credentials that say which
-  programme they are part of.
+  programme they are part of (OB 3.0, or sealed EDCs).
 - `edubadge.verify(stacked, components=[...])` checks a stack as a whole.
 - `disclose(stacked, components)` lets a holder show a selectively disclosable stack
   (ecdsa-sd-2023) with only some of its components.

@@ -1,9 +1,15 @@
 """Building stacks, and the other direction: unbundling a programme into module credentials.
 
 `stack` turns signed component credentials, a description of the larger credential and a
-rule into the signed larger credential (OB 3.0). Before signing, the unsigned stack goes
-through the very checks `verify` applies to it (`check_stack`), each component's status
-included: a stack that would not verify is refused with every reason named.
+rule into the signed larger credential: an OB 3.0 credential signed by an `Issuer`, or a
+Europass EDC sealed by an `EdcIssuer`. Before signing, the unsigned stack goes through the
+very checks `verify` applies to it (`check_stack`), each component's status included: a
+stack that would not verify is refused with every reason named.
+
+An EDC stack links its components in ELM's own terms: its claim (the `LearningAchievement`
+awarded) `hasPart` one `LearningAchievement` per component, each `isPartOf` the claim; the
+rule goes on the claim's specification (the qualification); the pins are the same
+`relatedResource` entries as in OB 3.0 (see `terms`).
 
 An issuer whose suite allows selective disclosure (ecdsa-sd-2023) gets a stack a holder can
 show in part: the pins go on the `evidence` entries (VC 2.0 permits a digest on any object
@@ -19,19 +25,28 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+from cryptography import x509
+
 from ..datamodel import is_url
-from ..errors import InputError, StackingError
-from ..formats import ob3
-from ..issuer import MANDATORY_POINTERS, Issuer
+from ..errors import EdubadgeError, InputError, StackingError
+from ..formats import edc, ob3
+from ..formats.reading import read_credential
+from ..issuer import MANDATORY_POINTERS, EdcIssuer, Issuer
 from ..jsonld.loader import DocumentLoader, default_loader
-from ..model import CreditPoint, Learner, MicroCredential, load_microcredential
+from ..model import (
+    CreditPoint,
+    Learner,
+    MicroCredential,
+    RelatedAchievement,
+    load_microcredential,
+)
 from ..net.fetcher import Fetcher, memoized
 from ..parsing import load_document
 from ..presentations import PresentationResult, check_presentation
 from ..proofs.registry import get_suite
 from ..status.check import StatusResolver
 from ..verifier import VerificationResult, status_resolver, verify
-from .components import Facts, credentials_in, facts_of, pins_of
+from .components import Facts, credential_id, credentials_in, facts_of, pins_of
 from .digest import DEFAULT_ALGORITHM, component_digest
 from .rules import StackRule
 from .terms import COMPONENT_MEDIA_TYPE, HAS_PART, IS_PART_OF, RULE, with_stacking_context
@@ -60,9 +75,9 @@ def _presented(components: Sequence[Any]) -> list[dict[str, Any]]:
 def _direct(presented: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The components of the new stack: those no other presented stack already pins."""
     below = {pin.id for c in presented for pin in pins_of(c)}
-    direct = [c for c in presented if c.get("id") not in below]
+    direct = [c for c in presented if credential_id(c) not in below]
     for c in direct:
-        if not isinstance(c.get("id"), str):
+        if credential_id(c) is None:
             raise InputError(
                 "a component without an id cannot be pinned",
                 hint="stack only credentials that carry an id",
@@ -105,6 +120,18 @@ def _evidence(facts: Facts) -> dict[str, Any]:
     return entry
 
 
+def _pins(direct: list[dict[str, Any]], algorithm: str) -> list[dict[str, Any]]:
+    """One `relatedResource` pin per component: its id, media type and digest."""
+    return [
+        {
+            "id": credential_id(c),
+            "mediaType": COMPONENT_MEDIA_TYPE,
+            "digestMultibase": component_digest(c, algorithm),
+        }
+        for c in direct
+    ]
+
+
 def _pin(
     unsigned: dict[str, Any],
     direct: list[dict[str, Any]],
@@ -113,18 +140,67 @@ def _pin(
     selective: bool,
 ) -> None:
     """Pin the components: `relatedResource` beside `evidence`, or (selective) on `evidence`."""
-    pins = [
-        {"mediaType": COMPONENT_MEDIA_TYPE, "digestMultibase": component_digest(c, algorithm)}
-        for c in direct
-    ]
+    pins = _pins(direct, algorithm)
     evidence = [_evidence(f) for f in facts]
     if selective:
-        unsigned["evidence"] = [{**e, **pin} for e, pin in zip(evidence, pins, strict=True)]
+        unsigned["evidence"] = [
+            {**e, **{k: v for k, v in pin.items() if k != "id"}}
+            for e, pin in zip(evidence, pins, strict=True)
+        ]
         return
     unsigned["evidence"] = evidence
-    unsigned["relatedResource"] = [
-        {"id": c["id"], **pin} for c, pin in zip(direct, pins, strict=True)
-    ]
+    unsigned["relatedResource"] = pins
+
+
+def _part(component: dict[str, Any]) -> edc.Part:
+    """A component re-expressed for the EDC award's `hasPart`: what it records, who issued it."""
+    try:
+        record, issuer = read_credential(component)
+    except EdubadgeError as error:
+        what = f"component {credential_id(component)}"
+        raise StackingError([(what, f"format: cannot be re-expressed in ELM: {error}")]) from None
+    return edc.Part(str(credential_id(component)), record, issuer)
+
+
+def _ob3_stack(
+    record: MicroCredential,
+    issuer: Issuer,
+    rule: StackRule,
+    direct: list[dict[str, Any]],
+    facts: list[Facts],
+    micro_credential: bool,
+    salt: str | None,
+    algorithm: str,
+) -> dict[str, Any]:
+    """The unsigned OB 3.0 stack: the rule and `hasPart` on the achievement, the pins."""
+    unsigned = with_stacking_context(
+        ob3.to_credential(record, issuer.profile, micro_credential=micro_credential, salt=salt)
+    )
+    definition = unsigned["credentialSubject"]["achievement"]
+    definition[RULE] = rule.to_json()
+    if rule.achievements:
+        definition[HAS_PART] = list(rule.achievements)
+    _pin(unsigned, direct, facts, algorithm, get_suite(issuer.suite).derivable)
+    return unsigned
+
+
+def _edc_stack(
+    record: MicroCredential,
+    issuer: EdcIssuer,
+    rule: StackRule,
+    direct: list[dict[str, Any]],
+    micro_credential: bool,
+    algorithm: str,
+) -> dict[str, Any]:
+    """The unsealed EDC stack: the claim `hasPart` the components, the rule on its
+    specification, the pins in `relatedResource`."""
+    parts = [_part(c) for c in direct]
+    unsigned = with_stacking_context(
+        issuer.credential(record, micro_credential=micro_credential, parts=parts), pins=True
+    )
+    unsigned["credentialSubject"]["hasClaim"][0]["specifiedBy"][RULE] = rule.to_json()
+    unsigned["relatedResource"] = _pins(direct, algorithm)
+    return unsigned
 
 
 def _mandatory(unsigned: Mapping[str, Any], options: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -139,11 +215,12 @@ def stack(
     components: Sequence[Any],
     achievement: MicroCredential | Mapping[str, Any],
     rule: StackRule | Mapping[str, Any],
-    issuer: Issuer,
+    issuer: Issuer | EdcIssuer,
     *,
     trusted_issuers: Collection[str] | None = None,
     status_lists: Mapping[str, Any] | StatusResolver | None = None,
     fetcher: Fetcher | None = None,
+    trust_anchors: Sequence[x509.Certificate] = (),
     micro_credential: bool = True,
     salt: str | None = None,
     now: datetime | None = None,
@@ -168,10 +245,16 @@ def stack(
     attests it was not revoked at award time. The stack gets its own `credentialStatus` when
     the issuer has status lists. An issuer signing with ecdsa-sd-2023 gets a selectively
     disclosable stack (see the module docstring and `disclose`).
+
+    An `EdcIssuer` makes a Europass EDC stack, sealed (JAdES, signing time `now`): see the
+    module docstring; `options` (Data Integrity proof options) do not apply to it. Sealed EDC
+    components are trusted through `trust_anchors` (the certificates their seals chain to).
     """
     record = _record(achievement)
     rule = rule if isinstance(rule, StackRule) else StackRule.from_json(rule)
-    loader = loader or issuer.loader or default_loader()
+    if isinstance(issuer, EdcIssuer) and options:
+        raise InputError("proof options are for a Data Integrity proof; an EDC stack is sealed")
+    loader = loader or (issuer.loader if isinstance(issuer, Issuer) else None) or default_loader()
     moment = now or datetime.now(UTC)
     presented = _presented(components)
     direct = _direct(presented)
@@ -180,15 +263,12 @@ def stack(
     record = _credits(record, facts).model_copy(
         update={"learner": learner, "issued": record.issued or moment}
     )
-    unsigned = with_stacking_context(
-        ob3.to_credential(record, issuer.profile, micro_credential=micro_credential, salt=salt)
-    )
-    definition = unsigned["credentialSubject"]["achievement"]
-    definition[RULE] = rule.to_json()
-    if rule.achievements:
-        definition[HAS_PART] = list(rule.achievements)
-    selective = get_suite(issuer.suite).derivable
-    _pin(unsigned, direct, facts, digest_algorithm, selective)
+    if isinstance(issuer, EdcIssuer):
+        unsigned = _edc_stack(record, issuer, rule, direct, micro_credential, digest_algorithm)
+    else:
+        unsigned = _ob3_stack(
+            record, issuer, rule, direct, facts, micro_credential, salt, digest_algorithm
+        )
 
     fetcher = None if fetcher is None else memoized(fetcher)
     resolver = status_resolver(status_lists, fetcher, loader)
@@ -200,6 +280,7 @@ def stack(
             now=moment,
             components=below,
             trusted_issuers=trusted_issuers,
+            trust_anchors=trust_anchors,
             status_lists=resolver,
             fetcher=fetcher,
         )
@@ -227,15 +308,47 @@ def stack(
     reasons += [(f"rule clause {c.name}", c.detail) for c in report.clauses if not c.passed]
     if reasons:
         raise StackingError(reasons)
+    if isinstance(issuer, EdcIssuer):
+        return issuer.seal(unsigned, signing_time=moment)
     unsigned = issuer.with_status(unsigned)
+    selective = get_suite(issuer.suite).derivable
     return issuer.sign(unsigned, options=_mandatory(unsigned, options) if selective else options)
+
+
+def _programme(part_of: str | RelatedAchievement) -> RelatedAchievement:
+    if isinstance(part_of, RelatedAchievement):
+        return part_of
+    if not is_url(part_of):
+        raise InputError(f"part_of must be the programme achievement's IRI, not {part_of!r}")
+    return RelatedAchievement(id=part_of)
+
+
+def _edc_module(record: MicroCredential, programme: RelatedAchievement) -> MicroCredential:
+    """The module as ELM says it: its qualification `isPartOf` the programme's (a related
+    qualification needs its title) and is a partial qualification."""
+    title = programme.title or next(
+        (r.title for r in record.is_part_of if r.id == programme.id and r.title), None
+    )
+    if title is None:
+        raise InputError(
+            f"an EDC module names the programme it is part of with its title: {programme.id}",
+            hint="pass part_of=RelatedAchievement(id=..., title=...) (CLI: --part-of-title)",
+        )
+    others = tuple(r for r in record.is_part_of if r.id != programme.id)
+    partial = True if record.partial_qualification is None else record.partial_qualification
+    return record.model_copy(
+        update={
+            "is_part_of": (*others, RelatedAchievement(id=programme.id, title=title)),
+            "partial_qualification": partial,
+        }
+    )
 
 
 def unbundle(
     modules: Sequence[MicroCredential | Mapping[str, Any]],
-    issuer: Issuer,
+    issuer: Issuer | EdcIssuer,
     *,
-    part_of: str,
+    part_of: str | RelatedAchievement,
     micro_credential: bool = True,
     salt: str | None = None,
     options: Mapping[str, Any] | None = None,
@@ -246,16 +359,23 @@ def unbundle(
     IRI), so the learner can take a module's credential elsewhere and it still says where
     it belongs. Each gets `credentialStatus` entries when the issuer has status lists.
     `salt` fixes the identity-hash salt (conformance vectors); None draws one.
+
+    With an `EdcIssuer` each module is a sealed Europass EDC whose qualification `isPartOf`
+    the programme's and `isPartialQualification`; ELM needs the programme's title: give
+    `part_of` as a `RelatedAchievement` with it (or list it in the module's `is_part_of`).
     """
-    if not is_url(part_of):
-        raise InputError(f"part_of must be the programme achievement's IRI, not {part_of!r}")
+    programme = _programme(part_of)
     issued = []
     for module in modules:
-        unsigned = with_stacking_context(
-            ob3.to_credential(
-                _record(module), issuer.profile, micro_credential=micro_credential, salt=salt
+        record = _record(module)
+        if isinstance(issuer, EdcIssuer):
+            issued.append(
+                issuer.issue(_edc_module(record, programme), micro_credential=micro_credential)
             )
+            continue
+        unsigned = with_stacking_context(
+            ob3.to_credential(record, issuer.profile, micro_credential=micro_credential, salt=salt)
         )
-        unsigned["credentialSubject"]["achievement"][IS_PART_OF] = part_of
+        unsigned["credentialSubject"]["achievement"][IS_PART_OF] = programme.id
         issued.append(issuer.sign(issuer.with_status(unsigned), options=options))
     return issued

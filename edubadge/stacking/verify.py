@@ -28,11 +28,13 @@ from .components import (
     PRESENTATION_TYPE,
     Facts,
     Pin,
+    credential_id,
     credentials_in,
     facts_of,
     is_stack,
     pins_of,
     rule_of,
+    rule_path,
 )
 from .digest import component_digest, digest_matches
 from .learner import bind
@@ -121,6 +123,7 @@ class StackReport:
     clauses: list[ClauseOutcome]
     rule_problems: list[tuple[str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    rule_path: str = "$.credentialSubject.achievement.stackingRule"  # where the rule is
 
     @property
     def passed(self) -> bool:
@@ -142,8 +145,7 @@ class _Presented:
 
     @property
     def id(self) -> str | None:
-        value = (self.document or {}).get("id")
-        return value if isinstance(value, str) else None
+        return credential_id(self.document or {})
 
 
 @dataclass
@@ -241,13 +243,13 @@ def _tree_problems(
         presented = assigned.get(n)
         if presented is not None and presented.document is not None:
             below += _subtree(presented.document, by_id)
-        for credential_id, digests in below:
-            if credential_id == own:
+        for below_id, digests in below:
+            if below_id == own:
                 outcome.fail("cycle", f"{pin.id} contains the stack {own} itself")
-            for key in (credential_id, *digests):
+            for key in (below_id, *digests):
                 if key in seen and seen[key] != n:
                     other = outcomes[seen[key]]
-                    detail = f"{credential_id} is counted by both {pin.id} and {other.id}"
+                    detail = f"{below_id} is counted by both {pin.id} and {other.id}"
                     outcome.fail("counted-twice", detail)
                     other.fail("counted-twice", detail)
                 seen.setdefault(key, n)
@@ -348,6 +350,8 @@ def check_stack(
         _own_check_failures(outcome.result, outcome)
         if require_status:
             _require_status(outcome.result, outcome)
+        elif (unread := _unread_status(outcome.result)) is not None and unread[1] is None:
+            warnings.append(f"{unread[0]}: the status of a sealed EDC is not read (not checked)")
         try:
             facts = facts_of(document)
         except InputError as error:
@@ -399,7 +403,7 @@ def check_stack(
         extra.append(outcome)
     clauses = rule.evaluate(settled, partial=partial) if not rule_problems else []
     components = [outcomes[n] for n in range(len(pins))] + extra
-    return StackReport(components, clauses, rule_problems, warnings)
+    return StackReport(components, clauses, rule_problems, warnings, rule_path(stacked))
 
 
 def _require_status(result: VerificationResult, outcome: ComponentOutcome) -> None:
@@ -410,6 +414,13 @@ def _require_status(result: VerificationResult, outcome: ComponentOutcome) -> No
         return
     where, why = unread
     below = "" if where == outcome.id else f" (below it: {where})"
+    if why is None:  # no status check at all: a sealed EDC
+        outcome.fail(
+            "status",
+            f"not checked at award time{below}: edubadge does not read the status of a sealed "
+            "EDC, so it cannot attest that it was not revoked",
+        )
+        return
     why = "" if why.startswith("not asked") else f" ({why})"
     outcome.fail(
         "status",
@@ -418,12 +429,15 @@ def _require_status(result: VerificationResult, outcome: ComponentOutcome) -> No
     )
 
 
-def _unread_status(result: VerificationResult) -> tuple[str, str] | None:
+def _unread_status(result: VerificationResult) -> tuple[str, str | None] | None:
     """(id, why) of the first credential in a verification, a nested stack's components
-    included, that carries a status no one could read."""
+    included, that carries a status no one could read (why None: none of its checks reads
+    a status)."""
     document = result.document or {}
     checked = [c for c in result.checks if c.id == "status"]
-    if document.get("credentialStatus") and checked and checked[0].outcome == "skipped":
+    if document.get("credentialStatus") and not checked:
+        return str(document.get("id")), None
+    if document.get("credentialStatus") and checked[0].outcome == "skipped":
         return str(document.get("id")), checked[0].detail
     for component in result.components:
         found = None if component.result is None else _unread_status(component.result)
@@ -452,9 +466,7 @@ def _matches(item: _Presented, pin: Pin) -> bool:
 def _members(stack: Mapping[str, Any], presented: list[_Presented]) -> list[_Presented]:
     """The presented credentials that belong below a nested stack (its pins, recursively);
     one also pinned above is passed down too (and reported as counted twice)."""
-    wanted = {
-        credential_id for credential_id, _ in _subtree(stack, {p.id: p for p in presented if p.id})
-    }
+    wanted = {below_id for below_id, _ in _subtree(stack, {p.id: p for p in presented if p.id})}
     return [p for p in presented if p.id in wanted and p.document is not stack]
 
 
