@@ -19,7 +19,7 @@ from ..errors import EdubadgeError, InputError
 from . import compiled
 from .loader import DocumentLoader, default_loader
 from .rdfc import MAX_NDEGREE_CALLS, BoundedRdfc, canonical_nquads
-from .safe import SafeProcessor, unwrap
+from .safe import SafeProcessor, too_deep, unwrap
 
 Route = Literal["auto", "pyld"]
 _log = logging.getLogger(__name__)
@@ -77,6 +77,8 @@ def check(
             compiled.check(document, loader)
         except compiled.NotCompiled as why:
             _fallback(why.reason)
+        except RecursionError:
+            raise too_deep() from None
         else:
             _ROUTES["fast"] += 1
             return
@@ -101,6 +103,8 @@ def rdfc(
             statements = compiled.quads(document, loader)
         except compiled.NotCompiled as why:
             _fallback(why.reason)
+        except RecursionError:
+            raise too_deep() from None
         else:
             _ROUTES["fast"] += 1
             return canonical_nquads(statements, hash_name=hash_name, max_work=max_work)
@@ -170,7 +174,11 @@ def jcs(value: Any) -> bytes:
         return _DUMPS(_es_numbers(value)).encode("utf-8")
     except (_NeedsFullJcs, UnicodeEncodeError, TypeError, ValueError, AttributeError):
         pass
+    except RecursionError:
+        raise too_deep() from None
     try:
         return rfc8785.dumps(value)
     except (rfc8785.CanonicalizationError, TypeError, ValueError) as error:
         raise InputError(f"value cannot be canonicalised with JCS: {error}") from None
+    except RecursionError:
+        raise too_deep() from None

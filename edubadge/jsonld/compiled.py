@@ -19,6 +19,7 @@ import json
 import math
 import weakref
 from collections.abc import Iterator
+from functools import _lru_cache_wrapper, lru_cache
 from typing import Any
 
 from cachetools import LRUCache
@@ -38,6 +39,8 @@ _KEYWORD_ID = "@id"
 _KEYWORD_TYPE = "@type"
 _KEYWORD_CONTEXT = "@context"
 _MAX_CHILDREN = 64  # embedded contexts cached per active context (bounded for hostile input)
+MAX_CACHED_TERMS = 2048  # terms (and types) cached per active context
+MAX_CACHED_CONTEXTS = 512  # active contexts cached per loader; then the tree starts afresh
 
 
 class NotCompiled(Exception):
@@ -86,43 +89,51 @@ class _Term:
                 self.unsupported = "type coercion"
 
 
+class _Tree:
+    """One loader's tree of active contexts: how many it holds, and whether it is full."""
+
+    __slots__ = ("full", "size")
+
+    def __init__(self) -> None:
+        self.size = 0
+        self.full = False
+
+
 class _Active:
-    """One pyld active context with its term cache and its derived contexts."""
+    """One pyld active context with its term cache and its derived contexts.
 
-    __slots__ = ("children", "ctx", "previous", "terms", "type_iris", "type_scoped")
+    Every cache is bounded: keys are strings the document's author chose (terms, types,
+    embedded contexts), and a long-running verifier must not grow without limit.
+    """
 
-    def __init__(self, ctx: dict[str, Any], previous: _Active | None) -> None:
+    __slots__ = ("children", "ctx", "previous", "scoped_for_type", "term", "tree", "type_iri")
+
+    def __init__(self, ctx: dict[str, Any], previous: _Active | None, tree: _Tree) -> None:
         self.ctx = ctx
         self.previous = previous
-        self.terms: dict[str, _Term] = {}
-        self.type_iris: dict[str, str | None] = {}
-        self.type_scoped: dict[str, Any] = {}
+        self.tree = tree
         self.children: LRUCache[Any, tuple[Any, _Active]] = LRUCache(maxsize=_MAX_CHILDREN)
+        # functools' C LRU: the fast route looks terms up for every key of every node
+        self.term: _lru_cache_wrapper[_Term] = lru_cache(maxsize=MAX_CACHED_TERMS)(self._term)
+        self.type_iri: _lru_cache_wrapper[str | None] = lru_cache(maxsize=MAX_CACHED_TERMS)(
+            self._type_iri
+        )
+        self.scoped_for_type: _lru_cache_wrapper[Any] = lru_cache(maxsize=MAX_CACHED_TERMS)(
+            self._scoped_for_type
+        )
 
-    def term(self, key: str) -> _Term:
-        term = self.terms.get(key)
-        if term is None:
-            term = self.terms[key] = _Term(self, key)
-        return term
+    def _term(self, key: str) -> _Term:
+        """What `key` means here (cached as `term`)."""
+        return _Term(self, key)
 
-    def type_iri(self, value: str) -> str | None:
-        """A type's IRI as safe mode expands it (None when it is not absolute)."""
-        try:
-            return self.type_iris[value]
-        except KeyError:
-            pass
+    def _type_iri(self, value: str) -> str | None:
+        """A type's IRI as safe mode expands it, None when it is not absolute (`type_iri`)."""
         expanded = _PROCESSOR._expand_iri(self.ctx, value, vocab=True, base=RELATIVE_BASE)
-        iri = str(expanded) if _absolute(expanded) else None
-        self.type_iris[value] = iri
-        return iri
+        return str(expanded) if _absolute(expanded) else None
 
-    def scoped_for_type(self, value: str) -> Any:
-        try:
-            return self.type_scoped[value]
-        except KeyError:
-            scoped = jsonld.JsonLdProcessor.get_context_value(self.ctx, value, "@context")
-            self.type_scoped[value] = scoped
-            return scoped
+    def _scoped_for_type(self, value: str) -> Any:
+        """The type-scoped context of a type (cached as `scoped_for_type`)."""
+        return jsonld.JsonLdProcessor.get_context_value(self.ctx, value, "@context")
 
     def child(
         self, walk: _Walk, local: Any, key: Any, *, propagate: bool, override: bool
@@ -152,8 +163,11 @@ class _Active:
             previous = self.previous
         else:
             raise NotCompiled("unexpected previous context")
-        found = _Active(ctx, previous)
-        self.children[cache_key] = (local, found)
+        found = _Active(ctx, previous, self.tree)
+        if not self.tree.full:
+            self.children[cache_key] = (local, found)
+            self.tree.size += 1
+            self.tree.full = self.tree.size >= MAX_CACHED_CONTEXTS
         return found
 
     def embedded(self, walk: _Walk, local: Any) -> _Active:
@@ -183,10 +197,30 @@ def pyld_options(loader: DocumentLoader) -> dict[str, Any]:
 
 
 def _root(loader: DocumentLoader) -> _Active:
+    """The loader's root active context; a fresh one once the cached tree is full."""
+    root = _ROOTS.get(loader)
+    if root is None or root.tree.full:
+        initial = _PROCESSOR._get_initial_context(pyld_options(loader))
+        root = _ROOTS[loader] = _Active(initial, None, _Tree())
+    return root
+
+
+def cache_sizes(loader: DocumentLoader) -> dict[str, int]:
+    """How much the fast route holds for `loader`: active contexts, and the largest term and
+    type caches among them (each bounded; see `MAX_CACHED_TERMS`, `MAX_CACHED_CONTEXTS`)."""
     root = _ROOTS.get(loader)
     if root is None:
-        root = _ROOTS[loader] = _Active(_PROCESSOR._get_initial_context(pyld_options(loader)), None)
-    return root
+        return {"contexts": 0, "terms": 0, "types": 0}
+    nodes, stack = [], [root]
+    while stack:
+        node = stack.pop()
+        nodes.append(node)
+        stack.extend(entry[1] for entry in node.children.values())
+    return {
+        "contexts": len(nodes),
+        "terms": max(n.term.cache_info().currsize for n in nodes),
+        "types": max(n.type_iri.cache_info().currsize for n in nodes),
+    }
 
 
 def _absolute(iri: Any) -> bool:

@@ -12,7 +12,7 @@ from typing import Any
 
 from pyld import jsonld
 
-from ..errors import EdubadgeError, JsonLdError, UnsafeTermError
+from ..errors import EdubadgeError, JsonLdError, ResourceLimitError, UnsafeTermError
 
 _BLANK_PREFIX = "_:"
 # pyld resolves relative IRIs against a base (a made-up one when none is given), which hides
@@ -198,6 +198,15 @@ def _check_expanded(expanded: Any, root: Any) -> None:
             stack.append(item)
 
 
+def too_deep() -> ResourceLimitError:
+    """The error for processing that ran out of Python stack (never a bare RecursionError)."""
+    return ResourceLimitError(
+        "JSON-LD processing went deeper than the recursion limit",
+        hint="a context whose terms are defined through a very long chain of prefixes, "
+        "or nesting far beyond what credentials use",
+    )
+
+
 def unwrap(error: BaseException) -> EdubadgeError:
     """Turn a pyld error into ours: our own error if one caused it, else the innermost cause."""
     innermost = error
@@ -205,6 +214,8 @@ def unwrap(error: BaseException) -> EdubadgeError:
     while cause is not None:
         if isinstance(cause, EdubadgeError):
             return cause
+        if isinstance(cause, RecursionError):
+            return too_deep()
         innermost = cause
         cause = cause.__cause__ or cause.__context__
     message = innermost.args[0] if innermost.args else type(innermost).__name__

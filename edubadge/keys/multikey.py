@@ -14,13 +14,20 @@ def encode_multibase(data: bytes) -> str:
 
 
 def decode_multibase(value: str, *, what: str = "value") -> bytes:
-    """Decode a multibase base58btc string; anything else is a `KeyFormatError`."""
+    """Decode a multibase base58btc string; anything else is a `KeyFormatError`.
+
+    Only the canonical spelling is accepted (the base58 library forgives trailing
+    whitespace), so that one signature or key has exactly one encoding.
+    """
     if not isinstance(value, str) or not value.startswith("z") or len(value) < 2:
         raise KeyFormatError(f"{what} is not multibase base58btc (must start with 'z')")
     try:
-        return base58.b58decode(value[1:])
+        data = base58.b58decode(value[1:])
     except ValueError as error:
         raise KeyFormatError(f"{what} is not valid base58btc: {error}") from None
+    if encode_multibase(data) != value:
+        raise KeyFormatError(f"{what} is not canonical base58btc")
+    return data
 
 
 def decode_multikey(value: str, kind: str) -> tuple[KeyAlgorithm, bytes]:
