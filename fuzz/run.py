@@ -17,8 +17,9 @@ def main() -> None:
         raise SystemExit("usage: python -m fuzz.run TARGET [libFuzzer args]")
     name = sys.argv[1]
     with atheris.instrument_imports(include=["edubadge", "pyld"]):
-        import edubadge  # noqa: F401
         import pyld.jsonld  # noqa: F401
+
+        import edubadge  # noqa: F401
 
         from .targets import TARGETS
     if name not in TARGETS:
