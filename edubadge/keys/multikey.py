@@ -8,6 +8,9 @@ from ..errors import KeyFormatError
 from .algorithms import KeyAlgorithm, algorithm_of_prefix
 
 
+_ALPHABET = frozenset(base58.BITCOIN_ALPHABET.decode("ascii"))
+
+
 def encode_multibase(data: bytes) -> str:
     """Multibase base58btc (`z` prefix)."""
     return "z" + base58.b58encode(data).decode("ascii")
@@ -23,8 +26,10 @@ def decode_multibase(value: str, *, what: str = "value") -> bytes:
         raise KeyFormatError(f"{what} is not multibase base58btc (must start with 'z')")
     try:
         data = base58.b58decode(value[1:])
-    except ValueError as error:
-        raise KeyFormatError(f"{what} is not valid base58btc: {error}") from None
+    except ValueError:
+        # where, not which character: the value may be a secret key
+        bad = next((i for i, c in enumerate(value[1:], 1) if c not in _ALPHABET), None)
+        raise KeyFormatError(f"{what} is not valid base58btc (character {bad})") from None
     if encode_multibase(data) != value:
         raise KeyFormatError(f"{what} is not canonical base58btc")
     return data
