@@ -133,13 +133,29 @@ def test_no_cli_command_prints_or_writes_a_secret(
     out.mkdir()
     runs["issue"] = cli("issue", str(INPUT), "--key", str(plain), "--out", str(out / "c1.json"))
     runs["issue-encrypted"] = cli(
-        "issue", str(INPUT), "--key", str(encrypted), "--passphrase-file", str(passfile),
-        "--out", str(out / "c2.json"),
-    )  # fmt: skip
+        "issue",
+        str(INPUT),
+        "--key",
+        str(encrypted),
+        "--passphrase-file",
+        str(passfile),
+        "--out",
+        str(out / "c2.json"),
+    )
     runs["issue-jwt-rsa"] = cli(
-        "issue", str(INPUT), "--key", str(rsa), "--passphrase-env", "EDUBADGE_TEST_PASSPHRASE",
-        "--envelope", "jwt", "--alg", "PS256", "--out", str(out / "c3.jwt"),
-    )  # fmt: skip
+        "issue",
+        str(INPUT),
+        "--key",
+        str(rsa),
+        "--passphrase-env",
+        "EDUBADGE_TEST_PASSPHRASE",
+        "--envelope",
+        "jwt",
+        "--alg",
+        "PS256",
+        "--out",
+        str(out / "c3.jwt"),
+    )
     runs["issue-to-stdout"] = cli("issue", str(INPUT), "--key", str(plain))
     assert all(runs[name].code == 0 for name in runs), {n: r.err for n, r in runs.items()}
 
@@ -156,14 +172,14 @@ def test_no_cli_command_prints_or_writes_a_secret(
             str(plain),
             "--passphrase-env",
             "EDUBADGE_TEST_PASSPHRASE",
-        ),  # fmt: skip
+        ),
         "encrypted-without-passphrase": cli("issue", str(INPUT), "--key", str(encrypted)),
         "pin-in-uri": cli(
             "issue",
             str(INPUT),
             "--key",
             f"pkcs11:token=t;object=k?module-path=/nonexistent.so&pin-value={PIN}",
-        ),  # fmt: skip
+        ),
         "pin-from-env": cli(
             "issue", str(INPUT), "--key", "pkcs11:token=t;object=k?module-path=/nonexistent.so"
         ),
@@ -190,10 +206,18 @@ def test_no_cli_command_prints_or_writes_a_secret(
     runs["key-file-as-controller"] = cli(
         "verify", str(out / "c1.json"), "--controller", str(plain), "--json"
     )
-    runs["batch"] = cli(
-        "issue-batch", str(ROOT / "examples" / "batch.jsonl"), "--key", str(plain), "--out",
-        str(tmp_path / "batch-ok"),
-    ) if (ROOT / "examples" / "batch.jsonl").exists() else runs["verify"]  # fmt: skip
+    runs["batch"] = (
+        cli(
+            "issue-batch",
+            str(ROOT / "examples" / "batch.jsonl"),
+            "--key",
+            str(plain),
+            "--out",
+            str(tmp_path / "batch-ok"),
+        )
+        if (ROOT / "examples" / "batch.jsonl").exists()
+        else runs["verify"]
+    )
     runs["demo"] = cli("demo", "--dir", str(tmp_path / "demo"))
     assert runs["demo"].code == 0
 
@@ -317,7 +341,7 @@ def test_key_parsing_errors_never_carry_the_secret(
     key, other = keys.from_seed(seed), keys.from_seed(other_seed)
     if key.public_bytes == other.public_bytes:
         return
-    secrets = spellings(key) + [PASSPHRASE]
+    secrets = [*spellings(key), PASSPHRASE]
     if mangle == "rsa-jwk-damaged":
         secrets += spellings(_rsa())
     tmp = tmp_path_factory.getbasetemp()

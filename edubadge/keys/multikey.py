@@ -7,7 +7,6 @@ import base58
 from ..errors import KeyFormatError
 from .algorithms import KeyAlgorithm, algorithm_of_prefix
 
-
 _ALPHABET = frozenset(base58.BITCOIN_ALPHABET.decode("ascii"))
 
 
