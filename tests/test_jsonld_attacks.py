@@ -11,10 +11,11 @@ import time
 from typing import Any
 
 import pytest
+from pyld import jsonld
 
 import edubadge
 from edubadge import keys
-from edubadge.errors import InputError, JsonLdError, ResourceLimitError
+from edubadge.errors import InputError, JsonLdError, ResourceLimitError, UnsafeTermError
 from edubadge.issuer import Issuer
 from edubadge.jsonld import compiled, rdfc
 from edubadge.jsonld.canon import check, expand, jcs
@@ -384,3 +385,78 @@ def test_fast_route_context_tree_is_bounded(monkeypatch: pytest.MonkeyPatch) -> 
     # and the answers stay the pyld route's
     document = {"@context": {"@vocab": "https://example.org/5#"}, "@id": "urn:a", "p": 1}
     assert rdfc(document, loader) == rdfc(document, loader, route="pyld")
+
+
+# --- one statement, two JSON spellings: refused, since the signature would fix neither ---------
+
+
+def _plain_pyld_nquads(document: dict[str, Any]) -> str:
+    """Canonical N-Quads from pyld without safe mode: what a verifier without it signs."""
+    options = {
+        **compiled.pyld_options(edubadge.DocumentLoader()),
+        "algorithm": "URDNA2015",
+        "format": "application/n-quads",
+    }
+    return str(jsonld.normalize(copy.deepcopy(document), options))
+
+
+@pytest.mark.parametrize(
+    ("edit", "path"),
+    [
+        # xsd:boolean coercion: the JSON string "false" (truthy in most languages) for false
+        (lambda d: d["credentialSubject"]["identifier"][0].update(hashed="true"), "hashed"),
+        # a keyword that only means something in a context, here dropped by expansion
+        (lambda d: d["credentialSubject"]["achievement"].update({"@vocab": "x"}), "@vocab"),
+        (lambda d: d["credentialSubject"].update({"@base": "https://x.example/"}), "@base"),
+        # a value object that the plain string says the same as
+        (lambda d: d.update(name={"@value": d["name"]}), "name"),
+    ],
+)
+def test_a_second_json_spelling_of_the_same_statements_is_refused(edit: Any, path: str) -> None:
+    signed = _signed()
+    forged = copy.deepcopy(signed)
+    edit(forged)
+    unsigned = {k: v for k, v in signed.items() if k != "proof"}
+    forged_unsigned = {k: v for k, v in forged.items() if k != "proof"}
+    assert forged != signed
+    assert _plain_pyld_nquads(forged_unsigned) == _plain_pyld_nquads(unsigned)  # attack works
+    result = edubadge.verify(forged)  # the defence: safe mode, on both routes
+    assert not result.verified
+    assert path in result.check("proof").problems[0].detail
+    with pytest.raises(UnsafeTermError):
+        check(forged_unsigned)
+    with pytest.raises(UnsafeTermError):
+        check(forged_unsigned, route="pyld")
+
+
+def test_numbers_and_strings_under_a_datatype_are_refused_on_both_routes() -> None:
+    loader = edubadge.DocumentLoader()
+    context = {"@vocab": "https://example.org/#", "xsd": "http://www.w3.org/2001/XMLSchema#"}
+    terms = {
+        "count": {"@id": "https://example.org/#count", "@type": "xsd:integer"},
+        "label": {"@id": "https://example.org/#label", "@type": "xsd:string"},
+    }
+    ok = {"@context": {**context, **terms}, "@id": "urn:a", "count": 5, "label": "5"}
+    rdfc(ok, loader)
+    for forged, same in (
+        ({**ok, "count": "5"}, ok),
+        ({**ok, "label": 5}, ok),
+        ({**ok, "label": True}, {**ok, "label": "true"}),
+    ):
+        rdfc(same, loader)
+        assert _plain_pyld_nquads(forged) == _plain_pyld_nquads(same)
+        for route in ("auto", "pyld"):
+            with pytest.raises(UnsafeTermError, match="where the context makes the value"):
+                rdfc(forged, loader, route=route)  # type: ignore[arg-type]
+
+
+def test_value_objects_that_say_more_than_the_plain_value_still_pass() -> None:
+    """A language, or a datatype the term does not give, is why value objects exist."""
+    signed = _signed()
+    for value in (
+        {"@value": signed["name"], "@language": "en"},
+        {"@value": "P1Y", "@type": "http://www.w3.org/2001/XMLSchema#duration"},
+    ):
+        document = {k: v for k, v in signed.items() if k != "proof"}
+        resigned = edubadge.sign({**document, "name": value}, KEY, suite="eddsa-rdfc-2022")
+        assert edubadge.verify(resigned).check("proof").passed

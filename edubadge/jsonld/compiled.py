@@ -26,7 +26,7 @@ from cachetools import LRUCache
 from pyld import jsonld, nquads
 
 from .loader import DocumentLoader
-from .safe import RELATIVE_BASE, has_duplicates
+from .safe import RELATIVE_BASE, coercion_problem, has_duplicates
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_STRING = XSD + "string"
@@ -406,6 +406,8 @@ class _Walk:
 
     def scalar(self, term_ctx: _Active, term: _Term, value: Any) -> str:
         coerce = term.coerce
+        if coercion_problem(coerce, value):
+            raise NotCompiled("JSON type against datatype")
         if coerce == "@id" and isinstance(value, str):
             return self.reference(term_ctx, value, vocab=False)
         if coerce == "@vocab" and isinstance(value, str):
