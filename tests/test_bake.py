@@ -168,3 +168,13 @@ def test_cli_bake_and_unbake(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert main(["unbake", str(out)]) == 0
     assert json.loads(capsys.readouterr().out) == {"hello": "world"}
     assert main(["unbake", str(tmp_path / "credential.json")]) == 2
+
+
+@pytest.mark.parametrize("encoding", ["utf-9", "utf-7", "utf-16"])
+def test_svg_declaring_an_unreadable_encoding_is_refused(encoding: str) -> None:
+    """Found by fuzzing: expat raised LookupError/ValueError through verify()."""
+    svg = f'<?xml version="1.0" encoding="{encoding}"?><svg xmlns="http://www.w3.org/2000/svg"/>'.encode()
+    with pytest.raises(BakingError):
+        unbake(svg)
+    result = edubadge.verify(svg)
+    assert result.check("parse").outcome == "failed"
