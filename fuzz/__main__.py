@@ -29,6 +29,7 @@ from .targets import TARGETS
 _DONE = re.compile(r"#(\d+)\s+DONE\s+cov: (\d+) ft: (\d+) corp: (\d+)/")
 _PROGRESS = re.compile(r"#(\d+)\s+\w+\s+cov: (\d+) ft: (\d+) corp: (\d+)/")
 _EXECUTED = re.compile(r"stat::number_of_executed_units: (\d+)")
+BEGIN, END = "<!-- fuzz:begin -->", "<!-- fuzz:end -->"
 
 
 def run_target(
@@ -66,6 +67,34 @@ def run_target(
     }
 
 
+def table(report: dict[str, Any], command: str) -> str:
+    """The Markdown table of a run, for docs/security.md."""
+    lines = [
+        f"`{command}` ({report['seconds']} s in all, one core):",
+        "",
+        "| target | seeds | executions | cov | ft | corpus | crashes |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in report["targets"]:
+        lines.append(
+            f"| `{r['target']}` | {r['seeds']} | {r['executions']} | {r['cov']} | {r['ft']} "
+            f"| {r['corpus']} | {len(r['crashes'])} |"
+        )
+    lines.append(f"| **all** | | **{report['executions']}** | | | | **{report['crashes']}** |")
+    return "\n".join(lines)
+
+
+def write_docs(report: dict[str, Any], args: argparse.Namespace) -> None:
+    """Replace the table between the fuzz markers in docs/security.md."""
+    limit = f"--seconds {args.seconds}" if args.seconds else f"--runs {args.runs or 1000}"
+    docs = ROOT / "docs" / "security.md"
+    text = docs.read_text("utf-8")
+    head, _, rest = text.partition(BEGIN)
+    _, _, tail = rest.partition(END)
+    body = table(report, f"python -m fuzz all {limit}")
+    docs.write_text(f"{head}{BEGIN}\n{body}\n{END}{tail}", "utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     """The command line above."""
     parser = argparse.ArgumentParser(prog="python -m fuzz")
@@ -79,6 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     every.add_argument("--work", type=Path, help="corpora and crashes (default: a temp dir)")
     every.add_argument("--report", type=Path, help="write the figures here (JSON)")
     every.add_argument("--only", action="append", choices=sorted(TARGETS), help="these targets")
+    every.add_argument("--write-docs", action="store_true", help="the table into security.md")
     if argv is None and len(sys.argv) > 1 and sys.argv[1] == "run":
         from .run import main as run_main
 
@@ -101,6 +131,7 @@ def main(argv: list[str] | None = None) -> int:
         results.append(result)
         print(json.dumps(result), flush=True)
     report = {
+        "seconds": round(sum(r["seconds"] for r in results)),
         "targets": results,
         "executions": sum(r["executions"] for r in results),
         "crashes": sum(len(r["crashes"]) for r in results),
@@ -108,6 +139,8 @@ def main(argv: list[str] | None = None) -> int:
     }
     if args.report:
         args.report.write_text(json.dumps(report, indent=2) + "\n", "utf-8")
+    if args.write_docs:
+        write_docs(report, args)
     print(f"{report['executions']} executions, {report['crashes']} crashes ({work})")
     return 1 if report["crashes"] else 0
 
