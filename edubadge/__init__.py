@@ -3,7 +3,9 @@
 from . import keys
 from .errors import EdubadgeError
 from .jsonld.loader import DocumentLoader
+from .presentations import PresentationResult, present, verify_presentation
 from .proofs.data_integrity import add_proof as sign
+from .proofs.data_integrity import derive
 from .verifier import VerificationResult, verify
 
 __version__ = "0.1.0"
@@ -11,9 +13,13 @@ __version__ = "0.1.0"
 __all__ = [
     "DocumentLoader",
     "EdubadgeError",
+    "PresentationResult",
     "VerificationResult",
     "__version__",
+    "derive",
     "keys",
+    "present",
     "sign",
     "verify",
+    "verify_presentation",
 ]

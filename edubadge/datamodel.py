@@ -15,6 +15,7 @@ from typing import Any
 VC2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 VC1_CONTEXT = "https://www.w3.org/2018/credentials/v1"
 OB3_CONTEXT_PREFIX = "https://purl.imsglobal.org/spec/ob/v3p0/context"
+ENVELOPED_CREDENTIAL = "EnvelopedVerifiableCredential"
 
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]*$")
 _DATETIME_STAMP = re.compile(
@@ -179,6 +180,41 @@ def credential_problems(document: dict[str, Any]) -> list[Problem]:
     problems += _related_resource_problems(document)
     if is_ob3(document):
         problems += ob3_problems(document)
+    return problems
+
+
+def presentation_problems(document: dict[str, Any]) -> list[Problem]:
+    """Breaches of the VC data model rules for a verifiable presentation.
+
+    Each embedded credential must be an object typed `VerifiableCredential` (its own rules
+    are checked when it is verified) or an `EnvelopedVerifiableCredential` with a `data:` id.
+    """
+    problems: list[Problem] = keyword_problems(document)
+    if "type" not in document:
+        problems.append(("$.type", "is missing"))
+    elif "VerifiablePresentation" not in types_of(document):
+        problems.append(("$.type", "must include 'VerifiablePresentation'"))
+    if "id" in document and not is_url(document["id"]):
+        problems.append(("$.id", "must be a URL"))
+    if "holder" in document:
+        holder = document["holder"]
+        holder_id = holder.get("id") if isinstance(holder, dict) else holder
+        if not is_url(holder_id):
+            problems.append(("$.holder", "must be a URL or an object with a URL id"))
+    for path, item in _items(document, "verifiableCredential"):
+        types = types_of(item)
+        if not isinstance(item, dict):
+            problems.append((path, "must be an object (a credential, or an enveloped one)"))
+        elif ENVELOPED_CREDENTIAL in types:
+            if not (isinstance(item.get("id"), str) and item["id"].startswith("data:")):
+                problems.append((f"{path}.id", "must be a data: URL holding the credential"))
+        elif "VerifiableCredential" not in types:
+            problems.append(
+                (f"{path}.type", f"must include 'VerifiableCredential' or {ENVELOPED_CREDENTIAL!r}")
+            )
+    for path, item in _items(document, "proof"):
+        if not isinstance(item, dict) or not types_of(item):
+            problems.append((path, "must be an object with a type"))
     return problems
 
 

@@ -155,6 +155,25 @@ class UnknownSuiteError(ProofError):
         )
 
 
+# --- status lists -------------------------------------------------------------------------
+
+
+class StatusError(EdubadgeError):
+    """A status list, its store, or a status change could not be handled."""
+
+
+class StatusListError(StatusError):
+    """A malformed status list, `encodedList` or status entry."""
+
+
+class StatusStoreError(StatusError):
+    """The status store cannot be opened or used (missing driver, unreadable file, bad URL)."""
+
+
+class StatusChangeError(StatusError):
+    """A status change that is refused: unknown credential, irreversible revocation, ..."""
+
+
 # --- certificates and seals ---------------------------------------------------------------
 
 

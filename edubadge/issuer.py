@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Executor
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .batch import BatchOutcome, BatchStore, StatusAllocator, issue_many
 from .errors import InputError
@@ -15,8 +16,19 @@ from .keys.signer import Signer
 from .model import MicroCredential, Organisation
 from .proofs.data_integrity import add_proof
 from .proofs.registry import get_suite
+from .status.publish import DEFAULT_TTL_MS, DEFAULT_VALIDITY, Published
+
+if TYPE_CHECKING:
+    from datetime import timedelta
+
+    from .status.lists import StatusLists
 
 DEFAULT_SUITE = "eddsa-rdfc-2022"
+# What a holder must always disclose from a selective disclosure credential (ecdsa-sd-2023)
+# unless the issuer says otherwise: who issued it, when it is valid, and where its status is,
+# so that no disclosure can hide its issuer, its expiry or its revocation.
+MANDATORY_MEMBERS = ("issuer", "validFrom", "validUntil", "credentialStatus")
+MANDATORY_POINTERS = "mandatoryPointers"
 
 
 class Issuer:
@@ -24,6 +36,9 @@ class Issuer:
 
     The profile's `id` must be the controller of the signer's verification method: a
     verifier accepts a credential only when the issuer controls the key that signed it.
+    With `status` (the issuer's `StatusLists`), every credential gets `credentialStatus`
+    entries allocated from its store; it is also the batch's `status_allocator` unless
+    another is given.
     """
 
     def __init__(
@@ -34,6 +49,7 @@ class Issuer:
         suite: str = DEFAULT_SUITE,
         loader: DocumentLoader | None = None,
         status_allocator: StatusAllocator | None = None,
+        status: StatusLists | None = None,
     ) -> None:
         get_suite(suite)  # fail early on an unknown suite
         if profile.id != signer.id.split("#", 1)[0]:
@@ -41,11 +57,17 @@ class Issuer:
                 f"the issuer {profile.id!r} does not control the signing key {signer.id!r}",
                 hint="use a key whose controller is the issuer's id",
             )
+        if status is not None and (status.spec is None or status.spec.issuer != profile.id):
+            raise InputError(
+                f"the status lists are not those of the issuer {profile.id!r}",
+                hint="create StatusLists(store, issuer=profile.id, base_url=...)",
+            )
         self.profile = profile
         self.signer = signer
         self.suite = suite
         self.loader = loader
-        self.status_allocator = status_allocator
+        self.status = status
+        self.status_allocator = status_allocator or status
 
     def __repr__(self) -> str:
         return f"Issuer({self.profile.id!r}, suite={self.suite!r})"
@@ -59,7 +81,17 @@ class Issuer:
     def sign(
         self, document: Mapping[str, Any], *, options: Mapping[str, Any] | None = None
     ) -> dict[str, Any]:
-        """Add this issuer's proof to a document."""
+        """Add this issuer's proof to a document.
+
+        With a selective disclosure suite, `options={"mandatoryPointers": [...]}` lists the
+        JSON pointers every disclosure must reveal; by default those of `MANDATORY_MEMBERS`
+        the document has.
+        """
+        options = dict(options or {})
+        if MANDATORY_POINTERS in get_suite(self.suite).option_names:
+            options.setdefault(
+                MANDATORY_POINTERS, [f"/{name}" for name in MANDATORY_MEMBERS if name in document]
+            )
         return add_proof(
             document, self.signer, suite=self.suite, options=options, loader=self.loader
         )
@@ -77,8 +109,41 @@ class Issuer:
         micro-credential, which is refused with `NotAMicroCredentialError` listing what is
         missing unless every mandatory element is present; `False` issues a plain badge.
         """
-        return self.sign(
-            self.credential(record, micro_credential=micro_credential), options=options
+        return self.sign(self._to_issue(record, micro_credential), options=options)
+
+    def issue_jwt(
+        self, record: MicroCredential, *, micro_credential: bool = True, profile: str = "ob3"
+    ) -> str:
+        """The same credential secured as a compact JWS (OB 3.0 VC-JWT, or `vc-jose`)."""
+        from .envelopes import jose
+
+        return jose.sign(self._to_issue(record, micro_credential), self.signer, profile=profile)
+
+    def _to_issue(self, record: MicroCredential, micro_credential: bool) -> dict[str, Any]:
+        credential = self.credential(record, micro_credential=micro_credential)
+        if self.status is not None:
+            credential["credentialStatus"] = self.status.entries(credential["id"])
+        return credential
+
+    def publish_status(
+        self,
+        directory: str | Path,
+        *,
+        actor: str,
+        ttl_ms: int | None = DEFAULT_TTL_MS,
+        validity: timedelta | None = DEFAULT_VALIDITY,
+    ) -> list[Published]:
+        """Regenerate, sign and write this issuer's status list credentials into `directory`."""
+        if self.status is None:
+            raise InputError("this issuer has no status lists (Issuer(..., status=...))")
+        return self.status.publish(
+            directory,
+            self.signer,
+            suite=self.suite,
+            actor=actor,
+            ttl_ms=ttl_ms,
+            validity=validity,
+            loader=self.loader,
         )
 
     def issue_many(

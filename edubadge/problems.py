@@ -9,6 +9,7 @@ from typing import Any, Literal
 VCDM = "https://www.w3.org/TR/vc-data-model#"
 SECURITY = "https://w3id.org/security#"
 EDUBADGE = "https://w3id.org/edubadge/problems#"
+STATUS_LIST = "https://www.w3.org/ns/credentials/status-list#"
 
 # name -> (type URL, code, title); codes are those of the VC 2.0 and Data Integrity specs.
 PROBLEM_TYPES: dict[str, tuple[str, int | None, str]] = {
@@ -30,9 +31,34 @@ PROBLEM_TYPES: dict[str, tuple[str, int | None, str]] = {
         -18,
         "Proof Transformation Error",
     ),
+    "INVALID_CHALLENGE_ERROR": (SECURITY + "INVALID_CHALLENGE_ERROR", None, "Invalid Challenge"),
+    "INVALID_DOMAIN_ERROR": (SECURITY + "INVALID_DOMAIN_ERROR", None, "Invalid Domain"),
     "NOT_YET_VALID": (EDUBADGE + "NOT_YET_VALID", None, "Not Yet Valid"),
     "EXPIRED": (EDUBADGE + "EXPIRED", None, "Expired"),
     "ISSUER_KEY_MISMATCH": (EDUBADGE + "ISSUER_KEY_MISMATCH", None, "Issuer Key Mismatch"),
+    "HOLDER_KEY_MISMATCH": (EDUBADGE + "HOLDER_KEY_MISMATCH", None, "Holder Key Mismatch"),
+    "CREDENTIAL_NOT_VERIFIED": (
+        EDUBADGE + "CREDENTIAL_NOT_VERIFIED",
+        None,
+        "Presented Credential Not Verified",
+    ),
+    "STATUS_RETRIEVAL_ERROR": (
+        STATUS_LIST + "STATUS_RETRIEVAL_ERROR",
+        None,
+        "Status Retrieval Error",
+    ),
+    "STATUS_VERIFICATION_ERROR": (
+        STATUS_LIST + "STATUS_VERIFICATION_ERROR",
+        None,
+        "Status Verification Error",
+    ),
+    "STATUS_LIST_LENGTH_ERROR": (
+        STATUS_LIST + "STATUS_LIST_LENGTH_ERROR",
+        None,
+        "Status List Length Error",
+    ),
+    "REVOKED": (EDUBADGE + "REVOKED", None, "Revoked"),
+    "SUSPENDED": (EDUBADGE + "SUSPENDED", None, "Suspended"),
     # stacking
     "COMPONENT_INVALID": (EDUBADGE + "COMPONENT_INVALID", None, "Component Invalid"),
     "COMPONENT_DIGEST_MISMATCH": (

@@ -1,7 +1,7 @@
 """Verification as a pipeline of named checks; it never raises for bad input.
 
 Each check has a stable id (`parse`, `context`, `data-model`, `proof`, `issuer-key`,
-`validity`), and the result lists every check with its outcome and its problems as VC 2.0
+`status`, `validity`), and the result lists every check with its outcome and its problems as VC 2.0
 ProblemDetails. A JAdES envelope (a sealed Europass EDC) takes `jades-signature`,
 `jades-certificate` and `jades-signing-time` in place of `proof` and `issuer-key`.
 `verified` is true only when no check failed and the proof (or the seal's signature) passed.
@@ -32,6 +32,7 @@ from .datamodel import (
     credential_problems,
     inline_contexts,
     parse_datetime_stamp,
+    types_of,
 )
 from .envelopes import jose
 from .envelopes.envelope import Envelope, is_jades, parse_envelope
@@ -54,12 +55,13 @@ from .net.fetcher import Fetcher, memoized
 from .parsing import load_document, parse_json
 from .problems import Check, CheckResults
 from .proofs.data_integrity import ProofOutcome, proofs_of, verify_proofs
+from .status.check import StatusResolver, StatusResult, check_credential_status
 
 if TYPE_CHECKING:
     from .stacking.rules import ClauseOutcome
     from .stacking.verify import ComponentOutcome, StackReport
 
-CHECK_IDS = ("parse", "context", "data-model", "proof", "issuer-key", "validity")
+CHECK_IDS = ("parse", "context", "data-model", "proof", "issuer-key", "status", "validity")
 ENVELOPE_CHECK_IDS = ("envelope",)  # after `parse`, for an enveloped credential (a compact JWS)
 STACK_CHECK_IDS = ("components", "stack-rule")
 SEALED_CHECK_IDS = ("parse", *JADES_CHECK_IDS, "context", "data-model", "validity")
@@ -75,6 +77,7 @@ class VerificationResult(CheckResults):
     document: dict[str, Any] | None = None
     components: list[ComponentOutcome] = field(default_factory=list)
     rule: list[ClauseOutcome] = field(default_factory=list)
+    statuses: list[StatusResult] = field(default_factory=list)
 
     @property
     def verified(self) -> bool:
@@ -97,6 +100,10 @@ class VerificationResult(CheckResults):
                 "type": self.document.get("type"),
                 "issuer": issuer.get("id") if isinstance(issuer, dict) else issuer,
             }
+        if self.statuses:
+            data["status"] = [
+                {k: v for k, v in vars(s).items() if v is not None} for s in self.statuses
+            ]
         if self.components:
             data["components"] = [c.to_dict() for c in self.components]
         if self.rule:
@@ -114,16 +121,19 @@ class _State:
     purpose: str
     issuer_binding: bool
     allow_inline_contexts: bool
+    what: str = "credential"  # or "presentation": parse, context and proof are shared
     components: Sequence[Any] | None = None
     trusted_issuers: Collection[str] | None = None
     learner: Mapping[str, str] | None = None
     trust_anchors: Sequence[x509.Certificate] = ()
     fetcher: Fetcher | None = None
+    status: StatusResolver | None = None
     document: dict[str, Any] | None = None
     seal: Envelope | None = None
     envelope: jose.Jws | None = None
     envelope_outcome: jose.EnvelopeOutcome | None = None
     proof_outcomes: list[ProofOutcome] = field(default_factory=list)
+    statuses: list[StatusResult] = field(default_factory=list)
     stack: StackReport | None = None
 
 
@@ -145,13 +155,13 @@ def _parse(state: _State, check: Check) -> None:
             if state.envelope.legacy:
                 check.warnings.append("a VC 1.1 JWT (the credential in a vc claim); legacy")
         else:
-            raw = load_document(raw, what="credential")
+            raw = load_document(raw, what=state.what)
     except (InputError, ProofError, OSError) as error:
         message = error.message if isinstance(error, EdubadgeError) else str(error)
         check.fail("PARSING_ERROR", message)
         return
     if not isinstance(raw, dict):
-        check.fail("PARSING_ERROR", "a credential is a JSON object")
+        check.fail("PARSING_ERROR", f"a {state.what} is a JSON object")
         return
     if is_jades(raw):
         _open_envelope(state, check, raw)
@@ -233,6 +243,14 @@ def _context(state: _State, check: Check) -> None:
 
 def _data_model(state: _State, check: Check) -> None:
     assert state.document is not None
+    if "VerifiablePresentation" in types_of(state.document):
+        check.fail(
+            "MALFORMED_VALUE_ERROR",
+            "this is a presentation, not a credential: verify it with verify_presentation(), "
+            "giving the challenge and domain you expect",
+            "$.type",
+        )
+        return
     for path, message in credential_problems(state.document):
         check.fail("MALFORMED_VALUE_ERROR", f"{path} {message}", path)
 
@@ -260,7 +278,7 @@ def _proof(state: _State, check: Check) -> None:
             check.detail = "secured by the JWS envelope (see envelope)"
         return
     if not proofs:
-        check.fail("PROOF_VERIFICATION_ERROR", "the credential has no proof: it is not signed")
+        check.fail("PROOF_VERIFICATION_ERROR", f"the {state.what} has no proof: it is not signed")
         return
     state.proof_outcomes = verify_proofs(
         state.document,
@@ -270,6 +288,7 @@ def _proof(state: _State, check: Check) -> None:
         fetcher=state.fetcher,
     )
     for outcome in state.proof_outcomes:
+        check.warnings.extend(outcome.warnings)
         if outcome.error is not None:
             failure = outcome.error
             check.fail(_problem_kind(failure), f"proof {outcome.index}: {failure}", failure.path)
@@ -314,6 +333,21 @@ def _issuer_key(state: _State, check: Check) -> None:
             )
 
 
+def _status(state: _State, check: Check) -> None:
+    assert state.document is not None
+    check.outcome = "skipped"
+    if not state.document.get("credentialStatus"):
+        check.detail = "no credentialStatus"
+    elif not any(o.verified for o in state.proof_outcomes):
+        check.detail = "no proof verified"  # an unsigned document sends no one anywhere
+    elif state.status is None:
+        check.detail = "not asked: pass status_lists=... or a fetcher"
+        check.warnings.append("the credential has a status that was not checked")
+    else:
+        check.outcome = "passed"
+        state.statuses = check_credential_status(state.document, state.status, state.now, check)
+
+
 def _validity(state: _State, check: Check) -> None:
     document = state.document
     assert document is not None
@@ -352,6 +386,7 @@ def _verify_component(state: _State) -> Callable[[Any, Sequence[Any] | None], Ve
             learner=state.learner,
             trust_anchors=state.trust_anchors,
             fetcher=state.fetcher,
+            status_lists=state.status,
         )
 
     return verify_one
@@ -429,6 +464,7 @@ _PIPELINE: Pipeline = (
     ("data-model", _data_model),
     ("proof", _proof),
     ("issuer-key", _issuer_key),
+    ("status", _status),
     ("validity", _validity),
 )
 _JADES_PIPELINE: Pipeline = (
@@ -439,6 +475,19 @@ _JADES_PIPELINE: Pipeline = (
     ("data-model", _data_model),
     ("validity", _validity),
 )
+
+
+def status_resolver(
+    status_lists: Mapping[str, Any] | StatusResolver | None,
+    fetcher: Fetcher | None,
+    loader: DocumentLoader,
+) -> StatusResolver | None:
+    """What the `status` check reads lists from (None: nothing given, the check is skipped)."""
+    if isinstance(status_lists, StatusResolver):
+        return status_lists
+    if status_lists is not None or fetcher is not None:
+        return StatusResolver(status_lists, fetcher=fetcher, loader=loader)
+    return None
 
 
 def verify(
@@ -453,6 +502,7 @@ def verify(
     learner: Mapping[str, str] | None = None,
     allow_inline_contexts: bool = False,
     trust_anchors: Sequence[x509.Certificate] = (),
+    status_lists: Mapping[str, Any] | StatusResolver | None = None,
     fetcher: Fetcher | None = None,
 ) -> VerificationResult:
     """Verify a credential (a dict, JSON text or bytes, a compact JWS, a JAdES envelope, a
@@ -474,10 +524,17 @@ def verify(
     stack's rule is checked (`result.components`, `result.rule`). `trusted_issuers` limits
     the issuers components may come from; `learner` gives plain identities
     (`{"emailAddress": ...}`) to compare identity hashes made with different salts.
+
+    The credential's status is checked against `status_lists` (status list credentials by
+    URL, or a `StatusResolver` whose cache outlives this call) and, only when given one,
+    lists fetched with `fetcher`; without either the `status` check is skipped.
     """
+    loader = loader or default_loader()
+    fetcher = None if fetcher is None else memoized(fetcher)
+    resolver = status_resolver(status_lists, fetcher, loader)
     state = _State(
         raw=credential,
-        loader=loader or default_loader(),
+        loader=loader,
         now=now or datetime.now(UTC),
         purpose=purpose,
         issuer_binding=issuer_binding,
@@ -486,24 +543,12 @@ def verify(
         learner=learner,
         allow_inline_contexts=allow_inline_contexts,
         trust_anchors=tuple(trust_anchors),
-        fetcher=None if fetcher is None else memoized(fetcher),
+        fetcher=fetcher,
+        status=resolver,
     )
     checks = [Check("parse")]
     _parse(state, checks[0])
-    pipeline = _JADES_PIPELINE if state.seal is not None else _PIPELINE
-    for check_id, run in pipeline:
-        if check_id == "envelope" and state.envelope is None:
-            continue  # only an enveloped credential has this check
-        check = Check(check_id)
-        checks.append(check)
-        if state.document is None:
-            check.outcome = "skipped"
-            check.detail = "the input could not be parsed"
-            continue
-        try:
-            run(state, check)
-        except EdubadgeError as error:  # a check's own guard: report, never raise
-            check.fail("MALFORMED_VALUE_ERROR", str(error))
+    checks += run_checks(state, _JADES_PIPELINE if state.seal is not None else _PIPELINE)
     if state.document is not None and (components is not None or _is_stack(state.document)):
         for check_id, run in _STACK_PIPELINE:
             check = Check(check_id)
@@ -518,7 +563,31 @@ def verify(
         state.document,
         components=stack.components if stack else [],
         rule=stack.clauses if stack else [],
+        statuses=state.statuses,
     )
+
+
+def run_checks(state: _State, pipeline: Pipeline) -> list[Check]:
+    """Run the checks of a pipeline after `parse` (skipped when parsing found no document).
+
+    The presentation verifier (`presentations.py`) runs its own pipeline through this, with
+    the shared `_parse`, `_context`, `_envelope` and `_proof`.
+    """
+    checks = []
+    for check_id, run in pipeline:
+        if check_id == "envelope" and state.envelope is None:
+            continue  # only an enveloped credential has this check
+        check = Check(check_id)
+        checks.append(check)
+        if state.document is None:
+            check.outcome = "skipped"
+            check.detail = "the input could not be parsed"
+            continue
+        try:
+            run(state, check)
+        except EdubadgeError as error:  # a check's own guard: report, never raise
+            check.fail("MALFORMED_VALUE_ERROR", str(error))
+    return checks
 
 
 def _is_stack(document: dict[str, Any]) -> bool:

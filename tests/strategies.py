@@ -13,6 +13,9 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from edubadge.keys import KeyPair
+from edubadge.keys.algorithms import get_algorithm
+from edubadge.keys.ecdsa import EcdsaCurve
 from edubadge.model import MicroCredential, Organisation
 from edubadge.model.vocab import (
     ACCREDITATION_TYPES,
@@ -263,6 +266,18 @@ def microcredentials(
     )
 
 
+def key_from_seed(kind: str, seed: bytes) -> KeyPair:
+    """A deterministic key of any type from 32 seed bytes (so Hypothesis can replay it)."""
+    algorithm = get_algorithm(kind)
+    if isinstance(algorithm, EcdsaCurve):
+        scalar = int.from_bytes(seed * 2, "big") % (algorithm.order - 1) + 1
+        raw = scalar.to_bytes(algorithm.size, "big")
+    else:
+        raw = seed
+    secret = algorithm.secret_from_raw(raw, None)
+    return KeyPair(kind, secret.public_key(), secret)
+
+
 __all__ = [
     "COUNTRIES",
     "LANGUAGES",
@@ -270,6 +285,7 @@ __all__ = [
     "concepts",
     "emails",
     "iris",
+    "key_from_seed",
     "learner_data",
     "lines",
     "microcredential_data",

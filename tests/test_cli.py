@@ -104,11 +104,69 @@ def test_demo_writes_artifacts_and_manifest(
 ) -> None:
     assert main(["demo", "--dir", str(tmp_path)]) == 0
     manifest = json.loads((tmp_path / "manifest.json").read_text())
-    assert {e["expect"] for e in manifest} >= {"verified", "invalid"}
+    assert {e["expect"] for e in manifest} == {"verified", "invalid", "revoked", "suspended"}
+    lists = [
+        f"--status-list={tmp_path / e['file']}" for e in manifest if e["role"] == "status-list"
+    ]
+    assert lists
     for entry in manifest:
         assert set(entry) == {"file", "role", "format", "suite", "expect"}
         assert (tmp_path / entry["file"]).is_file()
         if entry["role"] == "credential":
-            code = main(["verify", str(tmp_path / entry["file"])])
+            code = main(["verify", str(tmp_path / entry["file"]), *lists])
             assert code == (0 if entry["expect"] == "verified" else 1), entry
     assert "all as expected" in capsys.readouterr().out
+
+
+def test_status_commands(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    main(["keygen", "--out", "k.key"])
+    db = ["--db", "sqlite:///registry.db"]
+    # Without a base URL the first credential with status cannot be issued.
+    assert main(["issue", str(INPUT), "--key", "k.key", "--out", "x.json", *db]) == 2
+    monkeypatch.setenv("EDUBADGE_STATUS_BASE_URL", "https://uni.example/status")
+    args = [
+        "--key",
+        "k.key",
+        *db,
+        "--status-purpose",
+        "revocation",
+        "--status-purpose",
+        "suspension",
+    ]
+    assert main(["issue", str(INPUT), "--out", "a.json", *args]) == 0
+    monkeypatch.delenv("EDUBADGE_STATUS_BASE_URL")
+    assert main(["issue", str(INPUT), "--key", "k.key", "--out", "b.json", *db]) == 0
+    a, b = (json.loads((tmp_path / f).read_text()) for f in ("a.json", "b.json"))
+    assert len(a["credentialStatus"]) == 2
+    assert b["credentialStatus"]["statusListCredential"].startswith("https://uni.example/status/")
+    assert main(["issue", str(INPUT), "--key", "k.key", "--out", "c.json", "--no-status", *db]) == 0
+    assert "credentialStatus" not in json.loads((tmp_path / "c.json").read_text())
+    capsys.readouterr()
+    assert (
+        main(["status", "revoke", "b.json", "--reason", "fraud", "--actor", "registrar", *db]) == 0
+    )
+    assert "revoke:" in capsys.readouterr().out
+    assert main(["status", "suspend", "a.json", "--actor", "registrar", *db]) == 0
+    assert main(["status", "reinstate", "b.json", *db]) == 2  # b has no suspension entry
+    assert main(["status", "publish", "--key", "k.key", "--dir", "site", *db]) == 0
+    capsys.readouterr()
+    assert main(["status", "show", "b.json", "--json", *db]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown[0]["status"] == {"revocation": 1}
+    assert (
+        shown[0]["audit"][0]["actor"] == "registrar" and shown[0]["audit"][0]["reason"] == "fraud"
+    )
+    lists = [f"--status-list={p}" for p in sorted((tmp_path / "site").glob("*.json"))]
+    assert len(lists) == 3 and (tmp_path / "site" / "_headers").is_file()
+    assert main(["verify", "b.json", *lists]) == 1
+    assert "the credential is revoked" in capsys.readouterr().out
+    assert main(["verify", "a.json", *lists]) == 1
+    assert "suspended" in capsys.readouterr().out
+    assert main(["status", "reinstate", "a.json", *db]) == 0
+    assert main(["status", "publish", "--key", "k.key", "--dir", "site", *db]) == 0
+    assert main(["verify", "a.json", *lists]) == 0
+    assert main(["status", "show", *db]) == 0
+    assert "2/131072" not in capsys.readouterr().out  # two lists (two specs), one entry each

@@ -83,7 +83,9 @@ def issue_records(
         try:
             credential = issuer.credential(record, micro_credential=micro_credential)
             if status is not None:
-                credential["credentialStatus"] = dict(status)
+                credential["credentialStatus"] = (
+                    dict(status) if isinstance(status, Mapping) else [dict(e) for e in status]
+                )
             results.append((key, issuer.sign(credential), None))
         except Exception as error:  # one record's fault never stops the chunk
             results.append((key, None, f"{type(error).__name__}: {error}"))

@@ -8,10 +8,10 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from ..errors import EdubadgeError
-from . import baking, demo, issue, issue_batch, keygen, stack, verify
+from . import baking, demo, derive, issue, issue_batch, keygen, present, stack, status, verify
 from .common import EXIT_USAGE
 
-COMMANDS = (keygen, issue, issue_batch, stack, verify, baking, demo)
+COMMANDS = (keygen, issue, issue_batch, derive, present, stack, verify, status, baking, demo)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -4,15 +4,36 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+from typing import Any
 
 from ..envelopes import jose
 from ..errors import InputError
-from ..issuer import DEFAULT_SUITE
-from ..model import load_microcredential
+from ..issuer import DEFAULT_SUITE, Issuer
+from ..model import MicroCredential, load_microcredential
 from ..proofs.registry import suite_names
 from ..stacking import unbundle
 from .common import EXIT_OK, issuer_from, read_json, write_text
 from .keyopts import add_passphrase_options, load_signer
+from .status import DB_HELP, issuing_lists, store_from
+
+
+def _issue(
+    issuer: Issuer, record: MicroCredential, args: argparse.Namespace
+) -> dict[str, Any] | str:
+    micro = not args.plain_badge
+    if args.envelope == "jwt":
+        if args.part_of:
+            raise InputError(
+                "--part-of issues a stack module with a Data Integrity proof, not a JWT"
+            )
+        return issuer.issue_jwt(record, micro_credential=micro, profile=args.jwt_profile)
+    options = {"mandatoryPointers": args.mandatory} if args.mandatory else None
+    if args.part_of:
+        return unbundle(
+            [record], issuer, part_of=args.part_of, micro_credential=micro, options=options
+        )[0]
+    return issuer.issue(record, micro_credential=micro, options=options)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -23,22 +44,25 @@ def run(args: argparse.Namespace) -> int:
         if not hasattr(signer, "with_signature_algorithm"):
             raise InputError("--alg needs a key pair or a PKCS#11 key")
         signer = signer.with_signature_algorithm(args.alg)
+    if args.deterministic:
+        if not hasattr(signer, "with_deterministic_nonces"):
+            raise InputError("--deterministic needs a key file (a token chooses its own nonces)")
+        signer = signer.with_deterministic_nonces()
     issuer = issuer_from(request, args.input, signer, args.suite)
     record = load_microcredential(request)
-    micro = not args.plain_badge
-    if args.envelope == "jwt":
-        if args.part_of:
-            raise InputError(
-                "--part-of issues a stack module with a Data Integrity proof, not a JWT"
-            )
-        credential = issuer.credential(record, micro_credential=micro)
-        write_text(jose.sign(credential, signer, profile=args.jwt_profile) + "\n", args.out)
-        return EXIT_OK
-    if args.part_of:
-        credential = unbundle([record], issuer, part_of=args.part_of, micro_credential=micro)[0]
+    if args.no_status or not (args.db or os.environ.get("EDUBADGE_STATUS_DB")):
+        credential = _issue(issuer, record, args)
     else:
-        credential = issuer.issue(record, micro_credential=micro)
-    write_text(json.dumps(credential, indent=2, ensure_ascii=False) + "\n", args.out)
+        with store_from(args) as store:
+            status = issuing_lists(store, issuer.profile.id, args)
+            with_status = Issuer(issuer.profile, issuer.signer, suite=args.suite, status=status)
+            credential = _issue(with_status, record, args)
+    text = (
+        credential
+        if isinstance(credential, str)
+        else json.dumps(credential, indent=2, ensure_ascii=False)
+    )
+    write_text(text + "\n", args.out)
     return EXIT_OK
 
 
@@ -51,6 +75,18 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     add_passphrase_options(parser)
     parser.add_argument("--suite", default=DEFAULT_SUITE, choices=suite_names())
+    parser.add_argument(
+        "--mandatory",
+        action="append",
+        metavar="POINTER",
+        help="ecdsa-sd-2023: a JSON pointer every disclosure must reveal (repeatable; default: "
+        "/issuer, /validFrom, /validUntil, /credentialStatus where present)",
+    )
+    parser.add_argument(
+        "--deterministic",
+        action="store_true",
+        help="sign with RFC 6979 deterministic nonces (ECDSA): the same input, the same proof",
+    )
     parser.add_argument(
         "--envelope",
         choices=("jwt",),
@@ -72,4 +108,19 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         metavar="IRI",
         help="a module of a larger programme: the programme achievement's IRI (isPartOf)",
     )
+    parser.add_argument(
+        "--db", help=DB_HELP.replace("(default:", "(status entries when given, or with")
+    )
+    parser.add_argument(
+        "--status-base-url",
+        help="where the status lists are published (default: $EDUBADGE_STATUS_BASE_URL, "
+        "or what this issuer used before)",
+    )
+    parser.add_argument(
+        "--status-purpose",
+        action="append",
+        choices=("revocation", "suspension"),
+        help="status entries to add (repeatable; default: revocation)",
+    )
+    parser.add_argument("--no-status", action="store_true", help="issue without status entries")
     parser.set_defaults(run=run)

@@ -10,12 +10,16 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from cryptography import x509
 
+from ..datamodel import types_of
 from ..envelopes.certificates import load_certificates
-from ..errors import CertificateError, InputError
+from ..errors import CertificateError, EdubadgeError, InputError
 from ..net.https import HttpsFetcher
+from ..parsing import parse_json
+from ..presentations import PresentationResult, verify_presentation
 from ..verifier import VerificationResult, verify
 from .common import (
     EXIT_NOT_VERIFIED,
@@ -30,19 +34,45 @@ from .common import (
 MARKS = {"passed": "ok     ", "failed": "FAILED ", "skipped": "skipped"}
 
 
-def describe(result: VerificationResult) -> str:
-    """A verification result as readable lines."""
+def _check_lines(result: VerificationResult, indent: str) -> list[str]:
     lines = []
-    document = result.document or {}
-    issuer = document.get("issuer")
-    issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
-    if document:
-        lines.append(f"credential {document.get('id', '(no id)')} issued by {issuer_id}")
     for check in result.checks:
         detail = f"  {check.detail}" if check.detail else ""
-        lines.append(f"  {MARKS[check.outcome]} {check.id}{detail}")
-        lines += [f"          - {problem.detail}" for problem in check.problems]
-        lines += [f"          ! {warning}" for warning in check.warnings]
+        lines.append(f"{indent}{MARKS[check.outcome]} {check.id}{detail}")
+        lines += [f"{indent}        - {problem.detail}" for problem in check.problems]
+        lines += [f"{indent}        ! {warning}" for warning in check.warnings]
+    return lines
+
+
+def _who(document: dict[str, object], role: str) -> str | None:
+    party = document.get(role)
+    value = party.get("id") if isinstance(party, dict) else party
+    return str(value) if value is not None else None
+
+
+def describe(result: VerificationResult) -> str:
+    """A verification result as readable lines (a presentation's credentials indented)."""
+    lines = []
+    document = result.document or {}
+    if isinstance(result, PresentationResult):
+        if document:
+            lines.append(
+                f"presentation {document.get('id', '(no id)')} by {_who(document, 'holder')}"
+            )
+        lines += _check_lines(result, "  ")
+        for index, credential in enumerate(result.credentials):
+            inner = credential.document or {}
+            lines.append(
+                f"  credential {index}: {inner.get('id', '(no id)')} issued by "
+                f"{_who(inner, 'issuer')}: {'verified' if credential.verified else 'NOT verified'}"
+            )
+            lines += _check_lines(credential, "    ")
+    else:
+        if document:
+            lines.append(
+                f"credential {document.get('id', '(no id)')} issued by {_who(document, 'issuer')}"
+            )
+        lines += _check_lines(result, "  ")
     if result.components:
         lines.append("components:")
         for component in result.components:
@@ -61,6 +91,30 @@ def describe(result: VerificationResult) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _is_presentation(data: bytes) -> bool:
+    try:
+        document = parse_json(data)
+    except EdubadgeError:
+        return False  # not JSON (an image, a JWS...): the verifier says what it is
+    return isinstance(document, dict) and "VerifiablePresentation" in types_of(document)
+
+
+def status_lists_from(args: argparse.Namespace) -> dict[str, Any] | None:
+    """--status-list [URL=]FILE: status list credentials, by URL (default: their id)."""
+    if not args.status_list:
+        return None
+    lists: dict[str, Any] = {}
+    for item in args.status_list:
+        url, sep, path = item.rpartition("=") if "=" in item else ("", "", item)
+        document = read_json(path, "status list")
+        if not sep:
+            url = document.get("id") if isinstance(document, dict) else None
+            if not isinstance(url, str):
+                raise InputError(f"status list {path} has no id: give it as URL={path}")
+        lists[url] = document
+    return lists
+
+
 def _anchors(paths: list[str]) -> list[x509.Certificate]:
     anchors: list[x509.Certificate] = []
     for path in paths:
@@ -77,6 +131,23 @@ def run(args: argparse.Namespace) -> int:
         data = Path(args.file).read_bytes()
     except OSError as error:
         raise InputError(f"cannot read {args.file}: {error.strerror}") from None
+    fetcher = HttpsFetcher(ca_file=args.ca_file) if args.fetch else None
+    if args.challenge is not None or _is_presentation(data):
+        if args.challenge is None:
+            raise InputError(
+                f"{args.file} is a presentation: it is verified against the challenge you gave "
+                "its holder",
+                hint="pass --challenge (and --domain)",
+            )
+        result: VerificationResult = verify_presentation(
+            data,
+            challenge=args.challenge,
+            domain=args.domain,
+            loader=loader_from(args),
+            fetcher=fetcher,
+            status_lists=status_lists_from(args),
+        )
+        return _report(args, result)
     components = [read_json(path, "component") for path in args.component]
     learner = {}
     for item in args.learner:
@@ -91,8 +162,13 @@ def run(args: argparse.Namespace) -> int:
         trusted_issuers=args.trust or None,
         learner=learner or None,
         trust_anchors=_anchors(args.trust_anchor),
-        fetcher=HttpsFetcher(ca_file=args.ca_file) if args.fetch else None,
+        fetcher=fetcher,
+        status_lists=status_lists_from(args),
     )
+    return _report(args, result)
+
+
+def _report(args: argparse.Namespace, result: VerificationResult) -> int:
     if result.check("parse").outcome == "failed":
         print(f"edubadge: {args.file}: {result.problems[0].detail}", file=sys.stderr)
         if args.json:
@@ -108,9 +184,16 @@ def run(args: argparse.Namespace) -> int:
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the subcommand."""
     parser = commands.add_parser(
-        "verify", help="verify a credential: exit 0 verified, 1 not verified, 2 bad input"
+        "verify",
+        help="verify a credential or presentation: exit 0 verified, 1 not verified, 2 bad input",
     )
     parser.add_argument("file")
+    parser.add_argument(
+        "--challenge", help="for a presentation: the challenge you gave the holder (required)"
+    )
+    parser.add_argument(
+        "--domain", help="for a presentation: your domain, which its proof must name"
+    )
     parser.add_argument("--json", action="store_true", help="print the full result as JSON")
     parser.add_argument(
         "--component",
@@ -142,4 +225,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "public addresses only, size and time limits)",
     )
     parser.add_argument("--ca-file", help="with --fetch: trust these CA certificates instead")
+    parser.add_argument(
+        "--status-list",
+        action="append",
+        default=[],
+        metavar="[URL=]FILE",
+        help="a status list credential to check the status against (repeatable)",
+    )
     parser.set_defaults(run=run)

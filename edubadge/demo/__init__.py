@@ -21,6 +21,8 @@ from .core import DemoRun, Say
 from .issuing import create_issuer, forge, issue_micro_credentials, issue_plain_badge
 from .jwt import issue_jwt
 from .stacking import break_the_stack, issue_modules, stack_certificate
+from .status import revoke_and_suspend
+from .wallet import issue_ecdsa_credentials, present_credentials
 
 STEPS: tuple[Callable[[DemoRun], None], ...] = (
     create_issuer,
@@ -34,6 +36,9 @@ STEPS: tuple[Callable[[DemoRun], None], ...] = (
     issue_modules,
     stack_certificate,
     break_the_stack,
+    revoke_and_suspend,
+    issue_ecdsa_credentials,
+    present_credentials,
     verify_all,
 )
 

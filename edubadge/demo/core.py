@@ -12,6 +12,8 @@ from cryptography import x509
 
 from ..issuer import Issuer
 from ..jsonld.loader import DocumentLoader
+from ..keys.signer import Signer
+from ..status.store import StatusStore
 
 Say = Callable[[str], None]
 
@@ -25,7 +27,11 @@ class DemoRun:
     loader: DocumentLoader = field(default_factory=DocumentLoader)
     manifest: list[dict[str, Any]] = field(default_factory=list)
     issuers: dict[str, Issuer] = field(default_factory=dict)
+    store: StatusStore | None = None
     trust_anchors: list[x509.Certificate] = field(default_factory=list)  # for sealed artifacts
+    holders: dict[str, Signer] = field(default_factory=dict)
+    # presentation file -> (challenge, domain) its verifier expects
+    challenges: dict[str, tuple[str, str]] = field(default_factory=dict)
     step: int = 0
 
     def heading(self, text: str) -> None:
@@ -51,10 +57,14 @@ class DemoRun:
             else json.dumps(document, indent=2, ensure_ascii=False)
         )
         path.write_text(text + "\n", encoding="utf-8")
+        self.add(name, role=role, format=format, suite=suite, expect=expect)
+        return path
+
+    def add(self, name: str, *, role: str, format: str, suite: str | None, expect: str) -> None:
+        """List an artifact already written in the manifest."""
         self.manifest.append(
             {"file": name, "role": role, "format": format, "suite": suite, "expect": expect}
         )
-        return path
 
     def read(self, name: str) -> Any:
         """An artifact written earlier."""

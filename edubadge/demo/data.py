@@ -45,6 +45,7 @@ SHORT_COURSE: dict[str, Any] = {
     "learner": LEARNERS[0],
     "issued": "2026-02-01T12:00:00Z",
 }
+STATUS_BASE_URL = "https://www.example-university.eu/status"
 UNIVERSITY: dict[str, Any] = {
     "name": "Example University",
     "country": "BE",

@@ -8,16 +8,20 @@ from .. import keys
 from ..errors import NotAMicroCredentialError
 from ..issuer import Issuer
 from ..model import Organisation, load_microcredential
+from ..status.lists import StatusLists
+from ..status.store import open_store
 from .core import DemoRun
-from .data import LEARNERS, SHORT_COURSE, UNIVERSITY, course_record
+from .data import LEARNERS, SHORT_COURSE, STATUS_BASE_URL, UNIVERSITY, course_record
 
 
 def create_issuer(run: DemoRun) -> None:
-    """An institution with a fresh Ed25519 key, identified by its did:key."""
+    """An institution with a fresh Ed25519 key (a did:key) and a SQLite status store."""
     run.heading("An issuer: Example University, with a new Ed25519 key (did:key)")
     key = keys.generate()
     profile = Organisation.model_validate({"id": key.controller, **UNIVERSITY})
-    run.issuers["university"] = Issuer(profile, key)
+    run.store = open_store(run.directory / "edubadge-status.db")
+    status = StatusLists(run.store, issuer=profile.id, base_url=STATUS_BASE_URL)
+    run.issuers["university"] = Issuer(profile, key, status=status)
     run.write(
         "issuer-did.json",
         keys.resolve_did_key(key.controller),
@@ -27,6 +31,7 @@ def create_issuer(run: DemoRun) -> None:
         expect="verified",
     )
     run.say(f"   {key.controller}")
+    run.say(f"   status lists in {run.directory.name}/edubadge-status.db, for {STATUS_BASE_URL}")
 
 
 def issue_micro_credentials(run: DemoRun) -> None:
@@ -35,7 +40,9 @@ def issue_micro_credentials(run: DemoRun) -> None:
     university = run.issuers["university"]
     for n, learner in enumerate(LEARNERS, start=1):
         suite = "eddsa-jcs-2022" if n == 3 else "eddsa-rdfc-2022"
-        issuer = Issuer(university.profile, university.signer, suite=suite)
+        issuer = Issuer(
+            university.profile, university.signer, suite=suite, status=university.status
+        )
         credential = issuer.issue(course_record(learner))
         name = f"credential-{n}-{suite}.json"
         run.write(name, credential, role="credential", format="ob3", suite=suite, expect="verified")

@@ -14,11 +14,12 @@ from collections import Counter
 from typing import Any, Literal
 
 import rfc8785
+from pyld import jsonld
 
 from ..errors import EdubadgeError, InputError
 from . import compiled
 from .loader import DocumentLoader, default_loader
-from .rdfc import MAX_NDEGREE_CALLS, BoundedRdfc, canonical_nquads
+from .rdfc import MAX_NDEGREE_CALLS, BoundedRdfc, canonical_nquads, dataset_of
 from .safe import SafeProcessor, too_deep, unwrap
 
 Route = Literal["auto", "pyld"]
@@ -65,6 +66,33 @@ def to_dataset(document: dict[str, Any], loader: DocumentLoader | None = None) -
         raise
     except Exception as error:
         raise unwrap(error) from None
+
+
+def compact(expanded: list[Any], context: Any, loader: DocumentLoader | None = None) -> Any:
+    """JSON-LD compaction of an expanded document (one that passed safe-mode expansion)."""
+    loader = loader or default_loader()
+    try:
+        return jsonld.JsonLdProcessor().compact(
+            expanded, {"@context": context}, {**_options(loader), "skipExpansion": True}
+        )
+    except EdubadgeError:
+        raise
+    except Exception as error:
+        raise unwrap(error) from None
+
+
+def dataset(document: dict[str, Any], loader: DocumentLoader | None = None) -> dict[str, Any]:
+    """`to_dataset`, by the compiled route when the document is within it (same statements)."""
+    loader = loader or default_loader()
+    try:
+        statements = compiled.quads(document, loader)
+    except compiled.NotCompiled as why:
+        _fallback(why.reason)
+        return to_dataset(document, loader)
+    except RecursionError:
+        raise too_deep() from None
+    _ROUTES["fast"] += 1
+    return dataset_of(sorted(statements))
 
 
 def check(
@@ -142,8 +170,10 @@ def _es_numbers(value: Any) -> Any:
             return value
         raise _NeedsFullJcs
     if kind is float:
-        if value.is_integer() and abs(value) <= _MAX_SAFE_INTEGER:
-            return int(value)
+        if value.is_integer():
+            if abs(value) <= _MAX_SAFE_INTEGER:
+                return int(value)
+            raise _NeedsFullJcs  # json.dumps writes 2**53 as 9007199254740992.0
         if 1e-4 <= abs(value) < 1e16:  # repr() and ECMAScript agree here
             return value
         raise _NeedsFullJcs

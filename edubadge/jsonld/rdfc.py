@@ -91,7 +91,8 @@ def _component(term: str) -> dict[str, str]:
     return {"type": "literal", "value": value, "datatype": datatype}
 
 
-def _dataset(statements: list[Statement]) -> dict[str, Any]:
+def dataset_of(statements: list[Statement]) -> dict[str, Any]:
+    """A dataset in pyld's form from default-graph statements given as N-Quads terms."""
     triples = [
         {"subject": _component(s), "predicate": _component(p), "object": _component(o)}
         for s, p, o in statements
@@ -133,7 +134,7 @@ def canonical_nquads(
         digest = hashlib.new(hash_name, "".join(lines).encode("utf-8")).hexdigest()
         if digest in by_hash:
             # Two blank nodes look alike: N-degree hashing decides, pyld's bounded route.
-            return BoundedRdfc(hash_name, max_work).canonicalize(_dataset(statements))
+            return BoundedRdfc(hash_name, max_work).canonicalize(dataset_of(statements))
         by_hash[digest] = node
     canonical = {node: f"_:c14n{i}" for i, (_, node) in enumerate(sorted(by_hash.items()))}
     return "".join(

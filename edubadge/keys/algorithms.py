@@ -19,6 +19,8 @@ class KeyAlgorithm(ABC):
     # multicodec varint prefixes of the Multikey encodings (None: no Multikey form)
     public_prefix: bytes | None = None
     secret_prefix: bytes | None = None
+    # True when `sign_deterministic` exists: the same key and data give the same signature
+    deterministic_signing: bool = False
     # JOSE names of the signature schemes of a key type that has several (RSA: RS256, PS256);
     # the first is what `sign` does. Empty: the key type has one scheme.
     signature_algorithms: tuple[str, ...] = ()
@@ -46,6 +48,10 @@ class KeyAlgorithm(ABC):
     @abstractmethod
     def sign(self, secret_key: Any, data: bytes) -> bytes:
         """The algorithm's signature over `data`."""
+
+    def sign_deterministic(self, secret_key: Any, data: bytes) -> bytes:
+        """The signature over `data` with no randomness (RFC 6979 nonces for ECDSA)."""
+        raise KeyFormatError(f"{self.name} keys cannot sign deterministically")
 
     @abstractmethod
     def verify(self, public_key: Any, data: bytes, signature: bytes) -> bool:

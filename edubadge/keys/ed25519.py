@@ -20,6 +20,7 @@ class Ed25519(KeyAlgorithm):
     name = "Ed25519"
     public_prefix = b"\xed\x01"
     secret_prefix = b"\x80\x26"
+    deterministic_signing = True  # EdDSA signatures are deterministic by construction
 
     def generate(self) -> Any:
         return ed25519.Ed25519PrivateKey.generate()
@@ -49,6 +50,9 @@ class Ed25519(KeyAlgorithm):
 
     def sign(self, secret_key: Any, data: bytes) -> bytes:
         return secret_key.sign(data)  # type: ignore[no-any-return]
+
+    def sign_deterministic(self, secret_key: Any, data: bytes) -> bytes:
+        return self.sign(secret_key, data)
 
     def verify(self, public_key: Any, data: bytes, signature: bytes) -> bool:
         try:

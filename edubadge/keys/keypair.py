@@ -15,6 +15,7 @@ from jwcrypto import jwk
 from ..errors import KeyFormatError
 from .algorithms import KeyAlgorithm, algorithm_names, algorithm_of_key, get_algorithm
 from .did_jwk import encode_did_jwk
+from .ecdsa import EcdsaCurve  # noqa: F401  (registers the P-256 and P-384 key types)
 from .ed25519 import Ed25519  # noqa: F401  (registers the Ed25519 key type)
 from .multikey import decode_multikey, encode_multibase
 from .rsa import RSA
@@ -52,6 +53,7 @@ class KeyPair:
         self.algorithm = algorithm
         self._public = public_key
         self.__secret = secret_key
+        self.deterministic = False
         self._algorithm.check_scheme(signature_algorithm)
         schemes = self._algorithm.signature_algorithms
         self.signature_algorithm = signature_algorithm or (schemes[0] if schemes else None)
@@ -106,9 +108,9 @@ class KeyPair:
             signature_algorithm=self.signature_algorithm,
         )
 
-    def with_signature_algorithm(self, name: str) -> KeyPair:
+    def with_signature_algorithm(self, name: str | None) -> KeyPair:
         """The same key signing with another scheme of its type (RSA: "RS256" or "PS256")."""
-        return KeyPair(
+        twin = KeyPair(
             self.algorithm,
             self._public,
             self.__secret,
@@ -116,10 +118,25 @@ class KeyPair:
             controller=self.controller,
             signature_algorithm=name,
         )
+        twin.deterministic = self.deterministic
+        return twin
+
+    def with_deterministic_nonces(self) -> KeyPair:
+        """The same key, signing without randomness: RFC 6979 nonces for ECDSA (EdDSA always is).
+
+        Signatures then reproduce byte for byte (what test vectors need); random nonces, the
+        default, are as valid and reveal nothing about repeated signing.
+        """
+        if not self._algorithm.deterministic_signing:
+            raise KeyFormatError(f"{self.algorithm} keys cannot sign deterministically")
+        twin = self.with_signature_algorithm(self.signature_algorithm)
+        twin.deterministic = True
+        return twin
 
     def __repr__(self) -> str:
         secret = ", secret=<held>" if self.has_secret else ""
-        return f"KeyPair({self.algorithm}, id={self.id!r}{secret})"
+        nonces = ", deterministic" if self.deterministic else ""
+        return f"KeyPair({self.algorithm}, id={self.id!r}{secret}{nonces})"
 
     __str__ = __repr__
 
@@ -140,6 +157,8 @@ class KeyPair:
         """Sign `data` (the `Signer` protocol)."""
         if self.__secret is None:
             raise KeyFormatError(f"key {self.id!r} holds no secret and cannot sign")
+        if self.deterministic:
+            return self._algorithm.sign_deterministic(self.__secret, data)
         return self._algorithm.sign_as(self.__secret, data, self.signature_algorithm)
 
     def verify(self, data: bytes, signature: bytes) -> bool:

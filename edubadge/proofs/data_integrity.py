@@ -7,7 +7,7 @@ The caller's document is never mutated: a proof is added to a copy.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -17,7 +17,7 @@ from ..jsonld.loader import DocumentLoader, default_loader
 from ..keys.resolve import VerificationMethod, resolve_verification_method
 from ..keys.signer import Signer
 from ..net.fetcher import Fetcher
-from .registry import get_suite
+from .registry import get_suite, suite_for_proof
 from .suite import Cryptosuite
 
 _DATETIME = re.compile(
@@ -109,64 +109,88 @@ def _proof_config(proof: Mapping[str, Any], unsecured: Mapping[str, Any]) -> dic
     return config
 
 
+def _with_suite_context(document: Mapping[str, Any], suite: Cryptosuite) -> Mapping[str, Any]:
+    """The document, its @context extended by the context defining the proof's terms if missing."""
+    context = document.get("@context")
+    if context is None:
+        return document  # nothing to extend: safe mode refuses the undefined terms
+    contexts = context if isinstance(context, list) else [context]
+    missing = suite.missing_context(contexts)
+    return document if missing is None else {**document, "@context": [*contexts, missing]}
+
+
 def add_proof(
     document: Mapping[str, Any],
     signer: Signer,
     *,
-    suite: str,
+    suite: str | Cryptosuite,
     options: Mapping[str, Any] | None = None,
     loader: DocumentLoader | None = None,
 ) -> dict[str, Any]:
     """A copy of `document` with a new Data Integrity proof (added to a proof set if one exists).
 
-    `options` are the proof options: `created` (default now), `verificationMethod` (default
-    the signer's id), `proofPurpose` (default "assertionMethod"), `previousProof`, `id`,
-    `expires`, `challenge`, `domain`, `nonce`.
+    `suite` is a registered name (or a `Cryptosuite` instance). `options` are the proof
+    options: `created` (default now), `verificationMethod` (default the signer's id),
+    `proofPurpose` (default "assertionMethod"), `previousProof`, `id`, `expires`,
+    `challenge`, `domain`, `nonce`; plus the suite's own options, which shape the proof but
+    are not written into it (ecdsa-sd-2023: `mandatoryPointers`). When the document's
+    contexts do not define the proof's terms, the defining context is appended to the copy's
+    `@context`: Data Integrity v2 for a VC 1.1 document, a legacy suite's own context.
     """
     if not isinstance(document, Mapping):
         raise ProofError("only a JSON object can be signed")
-    cryptosuite = get_suite(suite)
+    cryptosuite = suite if isinstance(suite, Cryptosuite) else get_suite(suite)
     loader = loader or default_loader()
+    if cryptosuite.deprecated:
+        raise ProofError(
+            f"{cryptosuite.name} is a deprecated name, kept for verifying old proofs",
+            hint=f"sign with {cryptosuite.deprecated}",
+        )
     if signer.algorithm not in cryptosuite.key_algorithms:
         raise ProofError(
             f"a {signer.algorithm} key cannot sign with {cryptosuite.name}",
             hint=f"{cryptosuite.name} takes {', '.join(cryptosuite.key_algorithms)} keys",
         )
     options = dict(options or {})
-    unknown = set(options) - _OPTION_NAMES
+    unknown = set(options) - _OPTION_NAMES - cryptosuite.option_names
     if unknown:
         raise ProofError(f"unknown proof options: {', '.join(sorted(unknown))}")
-    for name, expected in (("type", cryptosuite.proof_type), ("cryptosuite", cryptosuite.name)):
-        if options.get(name, expected) != expected:
-            raise ProofError(f"proof option {name} must be {expected!r} for {cryptosuite.name}")
-    proof: dict[str, Any] = {
-        "type": cryptosuite.proof_type,
-        "cryptosuite": cryptosuite.name,
-        "created": now_utc(),
-        "verificationMethod": signer.id,
-        "proofPurpose": "assertionMethod",
-    }
+    suite_options = {k: options.pop(k) for k in cryptosuite.option_names if k in options}
+    if options.get("type", cryptosuite.proof_type) != cryptosuite.proof_type:
+        raise ProofError(f"proof option type must be {cryptosuite.proof_type!r}")
+    if options.get("cryptosuite", cryptosuite.cryptosuite) != cryptosuite.cryptosuite:
+        expected = cryptosuite.cryptosuite
+        raise ProofError(
+            f"proof option cryptosuite must be {expected!r}"
+            if expected
+            else f"a {cryptosuite.proof_type} proof has no cryptosuite"
+        )
+    proof: dict[str, Any] = {"type": cryptosuite.proof_type}
+    if cryptosuite.cryptosuite:
+        proof["cryptosuite"] = cryptosuite.cryptosuite
+    proof.update(
+        {
+            "created": now_utc(),
+            "verificationMethod": signer.id,
+            "proofPurpose": "assertionMethod",
+        }
+    )
     proof.update(options)
     for name in ("created", "expires"):
         if name in proof:
             parse_datetime(proof[name], what=f"proof option {name}")
+    document = _with_suite_context(document, cryptosuite)
     existing = proofs_of(document)
     unsecured = _unsecured(document, _previous(proof, existing))
     config = _proof_config(proof, unsecured)
-    data = _hash_data(cryptosuite, unsecured, config, loader)
     if cryptosuite.proof_carries_context and "@context" in config:
         proof["@context"] = config["@context"]
-    proof["proofValue"] = cryptosuite.sign(data, signer)
+    proof["proofValue"] = cryptosuite.create_proof_value(
+        unsecured, config, signer, loader, suite_options
+    )
     secured = {k: _copy(v) for k, v in document.items() if k != "proof"}
     secured["proof"] = [*_copy(existing), proof] if existing else proof
     return secured
-
-
-def _hash_data(
-    suite: Cryptosuite, unsecured: dict[str, Any], config: dict[str, Any], loader: DocumentLoader
-) -> bytes:
-    suite.check_terms(unsecured, loader)
-    return suite.hash_data(unsecured, config, loader)
 
 
 @dataclass(frozen=True)
@@ -178,6 +202,7 @@ class ProofOutcome:
     verification_method: str | None
     controller: str | None
     error: EdubadgeError | None
+    warnings: tuple[str, ...] = ()
 
     @property
     def verified(self) -> bool:
@@ -199,9 +224,7 @@ def verify_proof(
     Keys resolve offline (did:key, registered documents) unless a `fetcher` is passed.
     """
     loader = loader or default_loader()
-    if proof.get("type") != "DataIntegrityProof":
-        raise ProofError(f"unsupported proof type {proof.get('type')!r}")
-    cryptosuite = get_suite(proof.get("cryptosuite"))  # type: ignore[arg-type]
+    cryptosuite = suite_for_proof(proof)
     if proof.get("proofPurpose") != purpose:
         raise ProofError(f"proofPurpose is {proof.get('proofPurpose')!r}, expected {purpose!r}")
     proof_value = proof.get("proofValue")
@@ -231,13 +254,23 @@ def verify_proof(
     )
     if method.key.algorithm not in cryptosuite.key_algorithms:
         raise ProofError(f"a {method.key.algorithm} key cannot verify {cryptosuite.name}")
-    data = _hash_data(cryptosuite, unsecured, _proof_config(proof, unsecured), loader)
-    if not cryptosuite.verify(data, proof_value, method.key):
+    config = _proof_config(proof, unsecured)
+    if not cryptosuite.verify_proof_value(unsecured, config, proof_value, method.key, loader):
         raise ProofError(
             "the signature does not match the document",
             hint="the credential was changed or signed with another key",
         )
     return method
+
+
+def _warnings(proof: Mapping[str, Any]) -> tuple[str, ...]:
+    try:
+        suite = suite_for_proof(proof)
+    except EdubadgeError:
+        return ()
+    if suite.deprecated:
+        return (f"cryptosuite {suite.name} is deprecated; it is now {suite.deprecated}",)
+    return ()
 
 
 def verify_proofs(
@@ -251,14 +284,50 @@ def verify_proofs(
     """Verify every proof of a proof set (and chain); each gets an outcome, none raises."""
     outcomes = []
     for index, proof in enumerate(proofs_of(document)):
-        suite_name = proof.get("cryptosuite")
+        suite_name = proof.get("cryptosuite") or proof.get("type")
         vm = proof.get("verificationMethod")
+        warnings = _warnings(proof)
         try:
             method = verify_proof(
                 document, proof, loader=loader, purpose=purpose, now=now, fetcher=fetcher
             )
         except EdubadgeError as error:
-            outcomes.append(ProofOutcome(index, suite_name, vm, None, error))
+            outcomes.append(ProofOutcome(index, suite_name, vm, None, error, warnings))
         else:
-            outcomes.append(ProofOutcome(index, suite_name, method.id, method.controller, None))
+            outcomes.append(
+                ProofOutcome(index, suite_name, method.id, method.controller, None, warnings)
+            )
     return outcomes
+
+
+def derive(
+    document: Mapping[str, Any],
+    selective_pointers: Sequence[str],
+    *,
+    loader: DocumentLoader | None = None,
+) -> dict[str, Any]:
+    """A selective disclosure of `document`: what `selective_pointers` (JSON pointers) name,
+    plus what its issuer made mandatory, with a derived proof (ecdsa-sd-2023).
+
+    The document must carry exactly one proof of a suite with selective disclosure.
+    """
+    if not isinstance(document, Mapping):
+        raise ProofError("only a JSON object can be derived from")
+    if isinstance(selective_pointers, str) or not all(
+        isinstance(p, str) for p in selective_pointers
+    ):
+        raise ProofError("selective pointers are a list of JSON pointer strings")
+    derivable = []
+    for proof in proofs_of(document):
+        suite = suite_for_proof(proof)
+        if suite.derivable:
+            derivable.append((proof, suite))
+    if len(derivable) != 1:
+        raise ProofError(
+            f"the document has {len(derivable)} proofs that allow selective disclosure, not 1",
+            path="$.proof",
+            hint="derive from a credential issued with ecdsa-sd-2023",
+        )
+    proof, suite = derivable[0]
+    unsecured = _unsecured(document, [])
+    return suite.derive(unsecured, proof, list(selective_pointers), loader or default_loader())

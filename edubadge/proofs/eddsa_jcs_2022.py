@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from ..jsonld.canon import jcs
-from ..jsonld.loader import DocumentLoader
-from .suite import Cryptosuite
+from .suite import JcsCryptosuite
 
 
-class EddsaJcs2022(Cryptosuite):
-    """eddsa-jcs-2022. The host still runs JSON-LD safe mode over the document."""
+class EddsaJcs2022(JcsCryptosuite):
+    """eddsa-jcs-2022."""
 
     name = "eddsa-jcs-2022"
     key_algorithms = ("Ed25519",)
-    proof_carries_context = True
-
-    def canonicalize(self, document: dict[str, Any], loader: DocumentLoader) -> bytes:
-        return jcs(document)

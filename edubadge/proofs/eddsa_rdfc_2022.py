@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from ..jsonld.canon import rdfc
-from ..jsonld.loader import DocumentLoader
-from .suite import Cryptosuite
+from .suite import RdfcCryptosuite
 
 
-class EddsaRdfc2022(Cryptosuite):
+class EddsaRdfc2022(RdfcCryptosuite):
     """eddsa-rdfc-2022."""
 
     name = "eddsa-rdfc-2022"
     key_algorithms = ("Ed25519",)
 
-    def check_terms(self, document: dict[str, Any], loader: DocumentLoader) -> None:
-        """Safe mode runs inside `canonicalize` (RDFC-1.0 expands the document anyway)."""
 
-    def canonicalize(self, document: dict[str, Any], loader: DocumentLoader) -> bytes:
-        return rdfc(document, loader).encode("utf-8")
+class Eddsa2022(EddsaRdfc2022):
+    """`eddsa-2022`: the draft name of eddsa-rdfc-2022, still found in early OB 3.0 badges.
+
+    The algorithm is the same; the proof names the old suite, so that name is what was signed.
+    edubadge verifies such proofs with a deprecation warning and never signs with this name.
+    """
+
+    name = "eddsa-2022"
+    deprecated = "eddsa-rdfc-2022"

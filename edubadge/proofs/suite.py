@@ -1,33 +1,75 @@
-"""What a Data Integrity cryptosuite declares: its canonical form, hash and signature steps."""
+"""What a Data Integrity cryptosuite declares: its proof type, canonical form, hash and signature.
+
+A suite is one module with one subclass; the host (`data_integrity`) does everything the
+suites share. Most suites only say how a document becomes bytes (`canonicalize`); suites
+whose proof value is more than one signature (selective disclosure) override
+`create_proof_value` and `verify_proof_value`, and may offer `derive`.
+"""
 
 from __future__ import annotations
 
 import hashlib
 from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..jsonld.canon import check
+from ..errors import ProofError
+from ..jsonld.canon import check, jcs, rdfc
 from ..jsonld.loader import DocumentLoader
 from ..keys.keypair import KeyPair
 from ..keys.multikey import decode_multibase, encode_multibase
 from ..keys.signer import Signer
 
+DATA_INTEGRITY_PROOF = "DataIntegrityProof"
+# Contexts that define DataIntegrityProof: VC 2.0 includes it; VC 1.1 documents need one of these.
+CREDENTIALS_V2 = "https://www.w3.org/ns/credentials/v2"
+DATA_INTEGRITY_CONTEXTS = (
+    "https://w3id.org/security/data-integrity/v2",
+    "https://w3id.org/security/data-integrity/v1",
+)
+
 
 class Cryptosuite(ABC):
-    """One Data Integrity cryptosuite: a declaration of the spec's steps.
+    """One cryptosuite: a declaration of the spec's steps.
 
-    The host (`data_integrity`) does everything the suites share: proof options, proof
-    sets and chains, purposes, key resolution. A suite says how a document and a proof
-    configuration become bytes (`canonicalize`), how those are hashed, and how the hash
-    data is signed and checked.
+    `proof_type` is the proof's `type`: `DataIntegrityProof` (the suite is then named by the
+    proof's `cryptosuite`), or a legacy type that names the suite itself
+    (`Ed25519Signature2020`). `key_algorithms` are the key types it signs with.
     """
 
     name: str
-    proof_type: str = "DataIntegrityProof"
+    proof_type: str = DATA_INTEGRITY_PROOF
     key_algorithms: tuple[str, ...]
     # JCS suites carry the document's @context inside the proof; RDFC suites do not.
     proof_carries_context: bool = False
     hash_name: str = "sha256"
+    # A context the secured document must use (legacy suites define their terms in their own).
+    suite_context: str | None = None
+    # Options the suite consumes when signing; unlike proof options they are not in the proof.
+    option_names: frozenset[str] = frozenset()
+    # A legacy name kept for verifying old proofs only: what to sign with instead.
+    deprecated: str | None = None
+
+    @property
+    def cryptosuite(self) -> str | None:
+        """The proof's `cryptosuite` value (None when the proof type names the suite)."""
+        return self.name if self.proof_type == DATA_INTEGRITY_PROOF else None
+
+    def missing_context(self, contexts: Sequence[Any]) -> str | None:
+        """The context a document with these contexts lacks to define this suite's proof terms.
+
+        A DataIntegrityProof needs VC 2.0 or a Data Integrity context (VC 1.1 documents lack
+        both); a legacy suite needs its own context.
+        """
+        if self.suite_context is not None:
+            return None if self.suite_context in contexts else self.suite_context
+        if any(c in contexts for c in (CREDENTIALS_V2, *DATA_INTEGRITY_CONTEXTS)):
+            return None
+        return DATA_INTEGRITY_CONTEXTS[0]
+
+    def hash_for(self, key_algorithm: str | None) -> str:
+        """The hash used with a key type (ECDSA on P-384 uses SHA-384)."""
+        return self.hash_name
 
     def check_terms(self, document: dict[str, Any], loader: DocumentLoader) -> None:
         """JSON-LD safe mode over the document (an `UnsafeTermError` for anything unsafe).
@@ -37,19 +79,31 @@ class Cryptosuite(ABC):
         check(document, loader)
 
     @abstractmethod
-    def canonicalize(self, document: dict[str, Any], loader: DocumentLoader) -> bytes:
-        """The canonical bytes of a document (the unsecured document or the proof config)."""
+    def canonicalize(
+        self, document: dict[str, Any], loader: DocumentLoader, *, hash_name: str = "sha256"
+    ) -> bytes:
+        """The canonical bytes of a document (the unsecured document or the proof config).
 
-    def hash(self, data: bytes) -> bytes:
-        """The suite's hash."""
-        return hashlib.new(self.hash_name, data).digest()
+        `hash_name` is the hash RDFC-1.0 uses inside canonicalisation (JCS ignores it).
+        """
+
+    def hash(self, data: bytes, hash_name: str | None = None) -> bytes:
+        """The suite's hash (or the named one)."""
+        return hashlib.new(hash_name or self.hash_name, data).digest()
 
     def hash_data(
-        self, document: dict[str, Any], proof_config: dict[str, Any], loader: DocumentLoader
+        self,
+        document: dict[str, Any],
+        proof_config: dict[str, Any],
+        loader: DocumentLoader,
+        *,
+        key_algorithm: str | None = None,
     ) -> bytes:
         """hash(canonical proof config) || hash(canonical document): the bytes that are signed."""
-        return self.hash(self.canonicalize(proof_config, loader)) + self.hash(
-            self.canonicalize(document, loader)
+        name = self.hash_for(key_algorithm)
+        config = self.canonicalize(proof_config, loader, hash_name=name)
+        return self.hash(config, name) + self.hash(
+            self.canonicalize(document, loader, hash_name=name), name
         )
 
     def sign(self, data: bytes, signer: Signer) -> str:
@@ -59,3 +113,67 @@ class Cryptosuite(ABC):
     def verify(self, data: bytes, proof_value: str, key: KeyPair) -> bool:
         """True when proof_value is a valid signature over data."""
         return key.verify(data, decode_multibase(proof_value, what="proofValue"))
+
+    def create_proof_value(
+        self,
+        document: dict[str, Any],
+        proof_config: dict[str, Any],
+        signer: Signer,
+        loader: DocumentLoader,
+        options: Mapping[str, Any],
+    ) -> str:
+        """The proofValue securing `document` under `proof_config` (`options`: suite options)."""
+        self.check_terms(document, loader)
+        data = self.hash_data(document, proof_config, loader, key_algorithm=signer.algorithm)
+        return self.sign(data, signer)
+
+    def verify_proof_value(
+        self,
+        document: dict[str, Any],
+        proof_config: dict[str, Any],
+        proof_value: str,
+        key: KeyPair,
+        loader: DocumentLoader,
+    ) -> bool:
+        """True when `proof_value` secures `document` under `proof_config` with `key`."""
+        self.check_terms(document, loader)
+        data = self.hash_data(document, proof_config, loader, key_algorithm=key.algorithm)
+        return self.verify(data, proof_value, key)
+
+    def derive(
+        self,
+        document: dict[str, Any],
+        proof: Mapping[str, Any],
+        selective_pointers: Sequence[str],
+        loader: DocumentLoader,
+    ) -> dict[str, Any]:
+        """A selectively disclosed copy of `document` with a derived proof (if the suite can)."""
+        raise ProofError(f"{self.name} proofs cannot be derived: it has no selective disclosure")
+
+    @property
+    def derivable(self) -> bool:
+        """True when the suite supports selective disclosure (`derive`)."""
+        return type(self).derive is not Cryptosuite.derive
+
+
+class RdfcCryptosuite(Cryptosuite):
+    """A suite over RDFC-1.0 canonical N-Quads (safe mode runs inside canonicalisation)."""
+
+    def check_terms(self, document: dict[str, Any], loader: DocumentLoader) -> None:
+        """Nothing to add: RDFC-1.0 expands the document in safe mode anyway."""
+
+    def canonicalize(
+        self, document: dict[str, Any], loader: DocumentLoader, *, hash_name: str = "sha256"
+    ) -> bytes:
+        return rdfc(document, loader, hash_name=hash_name).encode("utf-8")
+
+
+class JcsCryptosuite(Cryptosuite):
+    """A suite over JCS (RFC 8785); the host still runs JSON-LD safe mode over the document."""
+
+    proof_carries_context = True
+
+    def canonicalize(
+        self, document: dict[str, Any], loader: DocumentLoader, *, hash_name: str = "sha256"
+    ) -> bytes:
+        return jcs(document)
