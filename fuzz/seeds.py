@@ -4,6 +4,7 @@ beside the checkout) the reference vectors in ../shared, read in place and never
 from __future__ import annotations
 
 import hashlib
+import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +21,8 @@ _KINDS = {
     "unbake": (".png", ".svg"),
     "microcredential": (".json",),
     "ob3": (".json", ".jsonld"),
+    "verify_presentation": (".json", ".jsonld"),
+    "status_list": (".json", ".jsonld"),
 }
 # files whose name says they are micro-credential descriptions (the input format)
 _DESCRIPTIONS = ("input", "microcredential")
@@ -59,12 +62,31 @@ def seed_files(target: str, *, demo: Path | None = None) -> list[Path]:
     return found
 
 
+def _encoded_lists(paths: list[Path]) -> list[bytes]:
+    """status_list seeds: each `encodedList` found in the JSON files, plus lists we encode."""
+    from edubadge.status import bitstring
+
+    found = {bitstring.encode(bytes(n)) for n in (16, 1024, 16 * 1024)}
+    found.add(bitstring.encode(bytes(range(256)) * 8))
+    for path in paths:
+        for match in re.finditer(rb'"encodedList"\s*:\s*"([^"]+)"', path.read_bytes()):
+            found.add(match.group(1).decode("ascii", "replace"))
+    return [b"\x00\x00\x00\x17\x00\n" + text.encode() for text in sorted(found)]
+
+
+def seeds(target: str, *, demo: Path | None = None) -> list[bytes]:
+    """The seed inputs of `target`."""
+    paths = seed_files(target, demo=demo)
+    if target == "status_list":
+        return _encoded_lists(paths)
+    return [path.read_bytes() for path in paths]
+
+
 def write_corpus(target: str, directory: Path, *, demo: Path | None = None) -> int:
     """Fill `directory` with `target`'s seeds (named by content hash); the number written."""
     directory.mkdir(parents=True, exist_ok=True)
     count = 0
-    for path in seed_files(target, demo=demo):
-        data = path.read_bytes()
+    for data in seeds(target, demo=demo):
         (directory / hashlib.sha1(data).hexdigest()).write_bytes(data)
         count += 1
     return count

@@ -21,6 +21,7 @@ from edubadge.bake.svg import NAMESPACE, SVG_NAMESPACE
 from edubadge.errors import EdubadgeError
 from edubadge.formats.ob3 import from_credential
 from edubadge.model import load_microcredential
+from edubadge.status import bitstring
 from edubadge.verifier import VerificationResult
 
 NOW = datetime.now(UTC).replace(microsecond=0)  # fixed for one process: runs are repeatable
@@ -127,6 +128,33 @@ def ob3(data: bytes) -> None:
             return
 
 
+def verify_presentation(data: bytes) -> None:
+    """`verify_presentation()` on bytes (a presentation, or anything else)."""
+    result = edubadge.verify_presentation(
+        data, challenge="fuzz-challenge", domain="https://verifier.example", now=NOW
+    )
+    _check_result(result)
+
+
+def status_list(data: bytes) -> None:
+    """The Bitstring Status List decoder and bit reader: bytes, or a `StatusListError`."""
+    head, _, text = data.partition(b"\n")
+    try:
+        decoded = bitstring.decode(text.decode("utf-8", "replace"), max_bytes=1 << 20)
+    except EdubadgeError:
+        return
+    if not isinstance(decoded, bytes):
+        raise AssertionError(f"decode returned a {type(decoded).__name__}")
+    index = int.from_bytes(head[:4].ljust(4, b"\0"), "big") % max(1, len(decoded) * 8 + 8)
+    size = 1 << (head[4] % 4) if len(head) > 4 else 1
+    try:
+        value = bitstring.get_status(decoded, index, size)
+    except EdubadgeError:
+        return
+    if not 0 <= value < 1 << size:
+        raise AssertionError(f"status {value} does not fit {size} bits")
+
+
 TARGETS: dict[str, Target] = {
     "verify_json": verify_json,
     "verify_dict": verify_dict,
@@ -136,4 +164,6 @@ TARGETS: dict[str, Target] = {
     "unbake": unbake,
     "microcredential": microcredential,
     "ob3": ob3,
+    "verify_presentation": verify_presentation,
+    "status_list": status_list,
 }

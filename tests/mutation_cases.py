@@ -43,6 +43,7 @@ from edubadge.envelopes.testing import make_test_material
 from edubadge.issuer import Issuer
 from edubadge.model import Organisation, load_microcredential
 from edubadge.proofs.registry import get_suite, suite_names
+from edubadge.verifier import VerificationResult
 
 from .shared import ROOT
 
@@ -50,6 +51,10 @@ T = TypeVar("T")
 Path = tuple[str | int, ...]
 NOW = datetime.now(UTC) + timedelta(hours=1)
 RECORD = ROOT / "examples" / "microcredential.json"
+SELECTIVE = "ecdsa-sd-2023"
+MANDATORY = ["/issuer", "/validFrom", "/name"]
+DISCLOSED = ["/credentialSubject"]
+CHALLENGE, DOMAIN = "challenge-4c1f0e", "https://verifier.example"
 CONTEXTS = (
     "https://www.w3.org/ns/credentials/v2",
     "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
@@ -213,14 +218,26 @@ def _always(path: Path) -> bool:
 # --- the cases --------------------------------------------------------------------------------
 
 
+SECURING = ("proof", "envelope", "jades-signature")
+
+
 @dataclass(frozen=True)
 class Case:
-    """One signed artifact, its verifier and its mutator."""
+    """One signed artifact, its verifier (giving the full result) and its mutator."""
 
     name: str
     artifact: Any
-    verify: Callable[[Any], bool]
+    check: Callable[[Any], VerificationResult]
     mutate: Callable[[Any, Chooser], Any | None]
+
+    def verify(self, artifact: Any) -> bool:
+        """True when `artifact` verifies."""
+        return self.check(artifact).verified
+
+
+def caught_by_signature(result: VerificationResult) -> bool:
+    """True when a securing check (proof, JWS, seal) failed, not only another check."""
+    return any(c.id in SECURING and c.outcome == "failed" for c in result.checks)
 
 
 def _b64(data: bytes) -> str:
@@ -294,9 +311,8 @@ def _rsa(alg: str) -> keys.KeyPair:
     return keys.generate("RSA", bits=2048).with_signature_algorithm(alg)
 
 
-def _key_for(suite: str) -> keys.KeyPair:
-    """A key of the first key type the suite takes (deterministic where the type allows)."""
-    kind = get_suite(suite).key_algorithms[0]
+def _key_of(kind: str) -> keys.KeyPair:
+    """A key of a key type (deterministic where the type allows)."""
     return keys.from_seed(b"\x5a" * 32) if kind == "Ed25519" else keys.generate(kind)
 
 
@@ -305,26 +321,53 @@ def _credential(key: keys.KeyPair) -> dict[str, Any]:
     return Issuer(profile, key).credential(load_microcredential(RECORD))
 
 
-def _verified(artifact: Any, **options: Any) -> bool:
-    return edubadge.verify(artifact, now=NOW, **options).verified
+def _verified(artifact: Any, **options: Any) -> VerificationResult:
+    return edubadge.verify(artifact, now=NOW, **options)
+
+
+def _ordered_for(suite: str) -> Callable[[Path], bool]:
+    """JCS suites sign JSON (every array is ordered); the others sign RDF statements."""
+    return _always if "jcs" in suite else _context_only
 
 
 def data_integrity_cases() -> list[Case]:
-    """One case per registered Data Integrity cryptosuite."""
+    """One case per registered Data Integrity cryptosuite and key type it takes; selective
+    disclosure suites are mutated as the holder's derived credential."""
     cases = []
     for suite in suite_names():
-        key = _key_for(suite)
-        signed = edubadge.sign(_credential(key), key, suite=suite)
-        ordered = _context_only if "rdfc" in suite else _always
-        cases.append(
-            Case(
-                suite,
-                signed,
-                _verified,
-                lambda doc, choose, ordered=ordered: edits(doc, choose, ordered),
-            )
-        )
+        kinds = get_suite(suite).key_algorithms
+        for kind in kinds:
+            key = _key_of(kind)
+            options = {"mandatoryPointers": MANDATORY} if suite == SELECTIVE else None
+            signed = edubadge.sign(_credential(key), key, suite=suite, options=options)
+            if suite == SELECTIVE:
+                signed = edubadge.derive(signed, DISCLOSED)
+            ordered = _ordered_for(suite)
+            name = suite if len(kinds) == 1 else f"{suite} {kind}"
+            cases.append(Case(name, signed, _verified, lambda d, c, o=ordered: edits(d, c, o)))
     return cases
+
+
+def presentation_cases() -> list[Case]:
+    """A presentation for one verifier's challenge and domain, holding a signed credential:
+    an edit, a replayed challenge or another domain must all fail."""
+    holder, issuer = keys.from_seed(b"\x5d" * 32), keys.from_seed(b"\x5e" * 32)
+    credential = edubadge.sign(_credential(issuer), issuer, suite="eddsa-rdfc-2022")
+    presentation = edubadge.present(
+        [credential], holder, challenge=CHALLENGE, domain=DOMAIN, suite="eddsa-rdfc-2022"
+    )
+
+    def verify(artifact: Any) -> VerificationResult:
+        return edubadge.verify_presentation(artifact, challenge=CHALLENGE, domain=DOMAIN, now=NOW)
+
+    return [
+        Case(
+            "presentation eddsa-rdfc-2022",
+            presentation,
+            verify,
+            lambda d, c: edits(d, c, _context_only),
+        )
+    ]
 
 
 def jws_cases() -> list[Case]:
@@ -332,6 +375,11 @@ def jws_cases() -> list[Case]:
     cases = []
     signers = [("EdDSA", keys.from_seed(b"\x5b" * 32)), ("RS256", _rsa("RS256"))]
     signers.append(("PS256", _rsa("PS256")))
+    signers += [
+        (alg, keys.generate(kind))
+        for kind, alg in (("P-256", "ES256"), ("P-384", "ES384"))
+        if kind in keys.algorithm_names()
+    ]
     for profile in jose.PROFILES:
         for alg, key in signers:
             token = jose.sign(_credential(key), key, profile=profile)
@@ -346,7 +394,7 @@ def jades_cases() -> list[Case]:
         material, root = make_test_material(algorithm)
         envelope = seal(_credential(keys.from_seed(b"\x5c" * 32)), material, algorithm=algorithm)
 
-        def verify(artifact: Any, root: Any = root) -> bool:
+        def verify(artifact: Any, root: Any = root) -> VerificationResult:
             return _verified(artifact, trust_anchors=[root])
 
         cases.append(Case(f"JAdES {algorithm}", envelope, verify, _mutate_jades))
@@ -356,7 +404,7 @@ def jades_cases() -> list[Case]:
 @cache
 def all_cases() -> tuple[Case, ...]:
     """Every suite and envelope on this branch (each verifies before it is mutated)."""
-    cases = (*data_integrity_cases(), *jws_cases(), *jades_cases())
+    cases = (*data_integrity_cases(), *presentation_cases(), *jws_cases(), *jades_cases())
     for case in cases:
         assert case.verify(case.artifact), f"{case.name} does not verify unmutated"
     return cases

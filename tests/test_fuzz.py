@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fuzz.seeds import seed_files
+from fuzz.seeds import seeds
 from fuzz.targets import TARGETS
 
 from .shared import ROOT
@@ -27,7 +27,7 @@ SHORT_RUNS = 150  # atheris executions per target beyond the seeds
 
 @cache
 def _seeds(target: str) -> tuple[bytes, ...]:
-    return tuple(path.read_bytes() for path in seed_files(target)[:60])
+    return tuple(seeds(target)[:60])
 
 
 @st.composite

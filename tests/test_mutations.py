@@ -44,15 +44,40 @@ def test_every_edit_is_rejected(name: str, data: st.DataObject) -> None:
 
 
 def test_every_suite_and_envelope_on_this_branch_is_covered() -> None:
+    from edubadge import keys
     from edubadge.envelopes import jose
-    from edubadge.proofs.registry import suite_names
+    from edubadge.proofs.registry import get_suite, suite_names
 
     names = set(CASES)
-    assert set(suite_names()) <= names
-    assert {
-        f"{profile} {alg}" for profile in jose.PROFILES for alg in ("EdDSA", "RS256", "PS256")
-    } <= names
-    assert {"JAdES RS256", "JAdES ES256"} <= names
+    for suite in suite_names():
+        kinds = get_suite(suite).key_algorithms
+        wanted = {suite} if len(kinds) == 1 else {f"{suite} {kind}" for kind in kinds}
+        assert wanted <= names, suite
+    algorithms = [
+        alg
+        for kind, algs in jose.JWS_ALGORITHMS.items()
+        if kind in keys.algorithm_names()
+        for alg in algs
+        if alg != "Ed25519"  # the fully-specified name of EdDSA: the same signature
+    ]
+    assert {f"{profile} {alg}" for profile in jose.PROFILES for alg in algorithms} <= names
+    assert {"JAdES RS256", "JAdES ES256", "presentation eddsa-rdfc-2022"} <= names
+
+
+def test_a_presentation_replayed_for_another_challenge_or_domain_is_rejected() -> None:
+    import edubadge
+
+    from .mutation_cases import CHALLENGE, DOMAIN, NOW
+
+    presentation = CASES["presentation eddsa-rdfc-2022"].artifact
+    ok = edubadge.verify_presentation(presentation, challenge=CHALLENGE, domain=DOMAIN, now=NOW)
+    assert ok.verified
+    for challenge, domain in (("another", DOMAIN), (CHALLENGE, "https://other.example")):
+        replayed = edubadge.verify_presentation(
+            presentation, challenge=challenge, domain=domain, now=NOW
+        )
+        assert not replayed.verified
+        assert replayed.check("challenge").outcome == "failed"
 
 
 def test_the_edits_reach_every_part_of_a_credential() -> None:
