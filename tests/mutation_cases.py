@@ -128,6 +128,8 @@ def _changed(value: Any, choose: Chooser, sets: bool = False) -> Any:
                 value[:-1],
                 value[:at] + other + value[at + 1 :],
                 value.swapcase() if value.swapcase() != value else value + " ",
+                value + choose.choice([" ", "\n", "=", "=="]),  # lenient decoders skip these
+                value[:at] + choose.choice(["\n", " ", "!"]) + value[at:],
                 "",
                 [value, value + "x"] if sets else [value],
             ]

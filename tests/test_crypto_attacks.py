@@ -20,6 +20,7 @@ from edubadge import keys
 from edubadge.envelopes import jose
 from edubadge.errors import KeyFormatError
 from edubadge.issuer import Issuer
+from edubadge.keys.ecdsa import P256_ORDER
 from edubadge.keys.multikey import decode_multibase
 from edubadge.model import Organisation, load_microcredential
 from edubadge.proofs import verify_proofs
@@ -39,17 +40,25 @@ def _unsigned(issuer: keys.KeyPair = ISSUER) -> dict[str, Any]:
     return Issuer(profile, issuer).credential(RECORD)
 
 
+P256 = keys.generate("P-256")
+
+
 def _signed(
-    suite: str = "eddsa-rdfc-2022", key: keys.KeyPair = ISSUER, **options: Any
+    suite: str = "eddsa-rdfc-2022", key: keys.KeyPair | None = None, **options: Any
 ) -> dict[str, Any]:
-    return edubadge.sign(_unsigned(), key, suite=suite, options=options or None)
+    """`_unsigned()` signed with `suite`; by the issuer's own key of the suite's key type
+    unless `key` is given (a key of someone else)."""
+    own = ISSUER if "Ed25519" in get_suite(suite).key_algorithms else P256
+    signer = key or own
+    return edubadge.sign(_unsigned(own), signer, suite=suite, options=options or None)
 
 
 def _proof_problems(result: edubadge.VerificationResult) -> str:
     return " ".join(p.detail for p in result.check("proof").problems)
 
 
-SUITES = ("eddsa-rdfc-2022", "eddsa-jcs-2022")
+SUITES = ("eddsa-rdfc-2022", "eddsa-jcs-2022", "ecdsa-rdfc-2019", "ecdsa-jcs-2019")
+ED25519_SUITES = ("eddsa-rdfc-2022", "eddsa-jcs-2022")
 
 
 @pytest.mark.parametrize("suite", SUITES)
@@ -144,8 +153,9 @@ def test_key_document_claiming_a_controller_that_does_not_list_it_is_refused() -
 
 @pytest.mark.parametrize("suite", SUITES)
 def test_one_bad_proof_in_a_set_fails_the_whole(suite: str) -> None:
-    first = _signed("eddsa-rdfc-2022")
-    both = edubadge.sign(first, ISSUER, suite=suite)
+    own = ISSUER if "Ed25519" in get_suite(suite).key_algorithms else P256
+    partner = suite.replace("rdfc", "jcs") if "rdfc" in suite else suite.replace("jcs", "rdfc")
+    both = edubadge.sign(_signed(partner), own, suite=suite)
     assert edubadge.verify(both, now=NOW).verified
     broken = copy.deepcopy(both)
     value = broken["proof"][1]["proofValue"]
@@ -205,7 +215,7 @@ def test_ed25519_non_canonical_s_is_refused_by_the_library() -> None:
         ISSUER.public_key_object.verify(malleated, data)
 
 
-@pytest.mark.parametrize("suite", SUITES)
+@pytest.mark.parametrize("suite", ED25519_SUITES)
 def test_ed25519_non_canonical_s_in_a_proof_is_refused(suite: str) -> None:
     signed = _signed(suite)
     raw = decode_multibase(signed["proof"]["proofValue"])
@@ -239,3 +249,40 @@ def test_a_proof_cannot_be_moved_to_another_credential() -> None:
     other["id"] = "urn:uuid:00000000-0000-4000-8000-000000000000"
     other["proof"] = donor["proof"]
     assert "signature does not match" in _proof_problems(edubadge.verify(other, now=NOW))
+
+
+@pytest.mark.parametrize(
+    "respell", [lambda v: v + "=", lambda v: v[:9] + "\n" + v[9:], lambda v: v[:9] + "!" + v[9:]]
+)
+def test_non_canonical_base64url_sd_proof_value_is_refused(respell: Any) -> None:
+    """ecdsa-sd-2023 proofValues are multibase base64url (`u`): the standard decoder skips
+    stray characters and padding, so each respelling read as the very same proof."""
+    base = edubadge.sign(
+        _unsigned(P256), P256, suite="ecdsa-sd-2023", options={"mandatoryPointers": ["/issuer"]}
+    )
+    derived = edubadge.derive(base, ["/credentialSubject"])
+    assert edubadge.verify(derived, now=NOW).verified
+    value = derived["proof"]["proofValue"]
+    forged = copy.deepcopy(derived)
+    forged["proof"]["proofValue"] = respell(value)
+    result = edubadge.verify(forged, now=NOW)
+    assert not result.verified and "base64url" in _proof_problems(result)
+    # without the defence: the lenient decoder reads the same bytes
+    lenient = base64.urlsafe_b64decode(respell(value)[1:] + "==")
+    assert lenient == base64.urlsafe_b64decode(value[1:] + "==")
+
+
+@pytest.mark.parametrize("suite", ["ecdsa-rdfc-2019", "ecdsa-jcs-2019"])
+def test_ecdsa_high_s_twin_is_accepted_by_design(suite: str) -> None:
+    """(r, n - s) is a valid ECDSA signature of the same data: FIPS 186-5 accepts it, the
+    W3C vectors carry high-S signatures (tests/test_ecdsa_keys.py), so verification accepts
+    both S values. The twin changes no signed content: it is a second spelling of the proof,
+    not a forgery (docs/security.md, "Known limits")."""
+    signed = _signed(suite)
+    raw = decode_multibase(signed["proof"]["proofValue"])
+    r, s = raw[:32], int.from_bytes(raw[32:], "big")
+    twin = r + (P256_ORDER - s).to_bytes(32, "big")
+    signed["proof"]["proofValue"] = "z" + base58.b58encode(twin).decode()
+    assert edubadge.verify(signed, now=NOW).verified
+    signed["credentialSubject"]["id"] = "did:example:someone-else"
+    assert not edubadge.verify(signed, now=NOW).verified  # content is still fixed
