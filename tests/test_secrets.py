@@ -35,6 +35,7 @@ from .shared import ROOT
 INPUT = ROOT / "vectors" / "microcredential" / "input.json"
 PASSPHRASE = "correct horse battery staple 7741"
 PIN = "pin-8810-4472"
+DB_PASSWORD = "S3cret-db-passw0rd-19"
 
 
 def _b64(data: bytes) -> str:
@@ -123,7 +124,7 @@ def test_no_cli_command_prints_or_writes_a_secret(
     )
     save_key(_rsa(), rsa, passphrase=PASSPHRASE)
     key_files = {plain, encrypted, rsa, passfile}
-    secrets = [PASSPHRASE, PIN]
+    secrets = [PASSPHRASE, PIN, DB_PASSWORD]
     secrets += spellings(load_key(plain))
     secrets += spellings(load_key(encrypted, passphrase=PASSPHRASE))
     secrets += spellings(_rsa())
@@ -193,6 +194,13 @@ def test_no_cli_command_prints_or_writes_a_secret(
             "bake", str(ROOT / "tests" / "data" / "missing.png"), str(plain), "--out", "x.png"
         ),
         "unbake-a-key-file": cli("unbake", str(plain)),
+        "derive-a-key-file": cli("derive", str(plain)),
+        "present-a-key-file": cli(
+            "present", str(plain), "--key", str(plain), "--challenge", "c", "--domain", "d"
+        ),
+        "status-db-password": cli(
+            "status", "show", "--db", f"postgresql://alice:{DB_PASSWORD}@127.0.0.1:1/edu"
+        ),
         "batch-from-a-key-file": cli(
             "issue-batch", str(plain), "--key", str(plain), "--out", str(tmp_path / "batch")
         ),
@@ -218,8 +226,31 @@ def test_no_cli_command_prints_or_writes_a_secret(
         if (ROOT / "examples" / "batch.jsonl").exists()
         else runs["verify"]
     )
+    runs["present"] = cli(
+        "present",
+        str(out / "c1.json"),
+        "--key",
+        str(encrypted),
+        "--passphrase-file",
+        str(passfile),
+        "--challenge",
+        "c-1",
+        "--domain",
+        "https://verifier.example",
+    )
+    runs["status-publish"] = cli(
+        "status",
+        "publish",
+        "--key",
+        str(plain),
+        "--dir",
+        str(tmp_path / "lists"),
+        "--db",
+        f"sqlite:///{tmp_path / 'status.db'}",
+    )
     runs["demo"] = cli("demo", "--dir", str(tmp_path / "demo"))
-    assert runs["demo"].code == 0
+    for name in ("present", "status-publish", "demo", "verify", "key-file-as-controller"):
+        assert runs[name].code == 0, (name, runs[name].err)
 
     for name, run in runs.items():
         assert not leaks(run.everything, secrets), (name, leaks(run.everything, secrets))
