@@ -7,6 +7,7 @@ refuse input only with an `EdubadgeError`. Any other exception is a finding.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import struct
 import zlib
@@ -108,24 +109,21 @@ def unbake(data: bytes) -> None:
         raise AssertionError(f"unbake returned a {type(text).__name__}")
 
 
-def microcredential(data: bytes) -> None:
-    """The micro-credential input parser."""
-    value = _lenient_json(data)
-    if isinstance(value, dict):
-        try:
-            load_microcredential(value)
-        except EdubadgeError:
-            return
+def _reader(read: Callable[[dict[str, Any]], object], what: str) -> Target:
+    """A target for a reader of parsed JSON objects: it returns, or raises an EdubadgeError."""
+
+    def target(data: bytes) -> None:
+        value = _lenient_json(data)
+        if isinstance(value, dict):
+            with contextlib.suppress(EdubadgeError):
+                read(value)
+
+    target.__doc__ = what
+    return target
 
 
-def ob3(data: bytes) -> None:
-    """The OB 3.0 reader (`formats.ob3.from_credential`)."""
-    value = _lenient_json(data)
-    if isinstance(value, dict):
-        try:
-            from_credential(value)
-        except EdubadgeError:
-            return
+microcredential = _reader(load_microcredential, "The micro-credential input parser.")
+ob3 = _reader(from_credential, "The OB 3.0 reader (`formats.ob3.from_credential`).")
 
 
 def verify_presentation(data: bytes) -> None:
