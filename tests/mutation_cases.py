@@ -15,10 +15,11 @@ Excluded by construction (edits that do not change what the suite signs):
   appears in these credentials); JCS suites, JWS and JAdES sign the bytes, so any reordering
   there is an edit;
 - numerically equal spellings (5 and 5.0): a changed number always changes its value;
-- for RDFC suites, a value and a one-item array of it (`"en"` and `["en"]`), and an added
-  member whose value is an empty array: JSON-LD reads both pairs as the same statements.
-  Where the data model demands an array (`type`, `@context`) the edit is still made, and
-  must fail;
+- for RDFC suites, edits that leave every set the same: a value and a one-item array of it
+  (`"en"` and `["en"]`), reordered items, an added member whose value is an empty array
+  (JSON-LD reads each pair as the same statements). Single edits avoid them, and a result of
+  several edits that adds up to one is dropped (compared as sets). Where the data model
+  demands an array (OB 3.0 `type`), tests/test_jsonld_attacks.py tests the bare value;
 - for JAdES, the parts the seal does not cover by design: members of the envelope beside
   `payload` and `signatures`, and the unprotected header (`signatures[0].header`, where later
   timestamps go). Edits go to the payload, the protected header and the signature.
@@ -198,15 +199,42 @@ def edit(document: Any, choose: Chooser, ordered: Callable[[Path], bool]) -> Any
 
 
 def edits(document: Any, choose: Chooser, ordered: Callable[[Path], bool]) -> Any | None:
-    """One to four edits; None when the result equals the original (JSON value equality)."""
+    """One to four edits; None when the result says the same as the original: equal JSON
+    values or, where arrays are sets, the same sets (several edits can add up to a pair that
+    one edit never makes, such as `"x"` -> `["x", "y"]` -> `["x"]`)."""
     edited = document
     for _ in range(choose.integer(1, 4)):
         edited = edit(edited, choose, ordered)
-    return None if _same(edited, document) else edited
+    sets = not ordered(("",))
+    same = _set_form(edited) == _set_form(document) if sets else _same(edited, document)
+    return None if same else edited
 
 
 def _same(a: Any, b: Any) -> bool:
     return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
+
+
+def _flat(value: Any) -> list[Any]:
+    items = []
+    for item in value if isinstance(value, list) else [value]:
+        items += _flat(item) if isinstance(item, list) else [item]
+    return items
+
+
+def _set_form(value: Any, key: str | int | None = None) -> Any:
+    """A JSON value as JSON-LD sets read it: every value a sorted set of its items (a bare
+    value is a set of one, nested arrays flatten, an empty array is no member at all);
+    `@context` stays as written, in order."""
+    if key == "@context":
+        return json.dumps(value, sort_keys=True)
+    forms = []
+    for item in _flat(value):
+        if isinstance(item, dict):
+            members = {k: _set_form(v, k) for k, v in item.items() if v != []}
+            forms.append(json.dumps(members, sort_keys=True))
+        else:
+            forms.append(json.dumps(item))
+    return sorted(forms)
 
 
 def _context_only(path: Path) -> bool:
