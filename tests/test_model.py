@@ -575,3 +575,12 @@ def test_the_model_has_a_json_schema() -> None:
     schema = MicroCredential.model_json_schema()
     assert "learning_outcomes" in schema["properties"]
     assert "http://data.europa.eu/snb/eqf/6" in json.dumps(schema)
+
+
+def test_description_files_are_parsed_strictly(tmp_path: Path) -> None:
+    """A description file goes through the strict JSON parser like every other input: a
+    duplicate key (two readers, two titles) is refused, not silently resolved."""
+    path = tmp_path / "input.json"
+    path.write_bytes(b'{"title": "Data Analysis", "title": "Forged Title"}')
+    with pytest.raises(InputError, match="duplicate JSON key 'title'"):
+        load_microcredential(path)
