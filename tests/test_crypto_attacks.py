@@ -286,3 +286,28 @@ def test_ecdsa_high_s_twin_is_accepted_by_design(suite: str) -> None:
     assert edubadge.verify(signed, now=NOW).verified
     signed["credentialSubject"]["id"] = "did:example:someone-else"
     assert not edubadge.verify(signed, now=NOW).verified  # content is still fixed
+
+
+@pytest.mark.parametrize("suite", ["eddsa-jcs-2022", "ecdsa-jcs-2019"])
+def test_context_appended_after_a_jcs_proof_is_refused(
+    suite: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """JCS proofs sign with their own copy of @context; the spec lets the document's list go
+    on past it, and what follows is signed by nobody (found by the mutation tests)."""
+    signed = _signed(suite)
+    appended = copy.deepcopy(signed)
+    appended["@context"].append("https://www.w3.org/ns/credentials/undefined-terms/v2")
+    result = edubadge.verify(appended, now=NOW)
+    assert not result.verified
+    assert "the signature does not cover it" in _proof_problems(result)
+    # without the defence (the spec's prefix rule alone) the unsigned context verifies
+    from edubadge.proofs import data_integrity
+
+    with monkeypatch.context() as lifted:
+        lax = data_integrity.PROOF_CONTEXTS | {appended["@context"][-1]}
+        lifted.setattr(data_integrity, "PROOF_CONTEXTS", lax)
+        assert edubadge.verify(appended, now=NOW).verified
+    # a context that only defines proof terms may still follow
+    with_proof_terms = copy.deepcopy(signed)
+    with_proof_terms["@context"].append("https://w3id.org/security/data-integrity/v2")
+    assert edubadge.verify(with_proof_terms, now=NOW).verified
