@@ -9,6 +9,7 @@ with an `UnsafeTermError` naming the term and its JSON path.
 from __future__ import annotations
 
 import contextlib
+import math
 import re
 from typing import Any
 
@@ -269,7 +270,9 @@ def native_spellings(lexical: Any, datatype: Any) -> list[Any]:
         spellings.append(int(lexical))
     elif datatype == XSD + "double":
         with contextlib.suppress(ValueError):
-            spellings.append(float(lexical))
+            number = float(lexical)
+            if math.isfinite(number):
+                spellings.append(number)
     return spellings
 
 
