@@ -42,7 +42,7 @@ from edubadge.model.vocab import (
     normalise_country,
 )
 
-from .shared import load
+from .shared import ROOT, load
 from .strategies import microcredential_data, microcredentials, organisation_data, organisations
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "microcredential.json"
@@ -584,3 +584,12 @@ def test_description_files_are_parsed_strictly(tmp_path: Path) -> None:
     path.write_bytes(b'{"title": "Data Analysis", "title": "Forged Title"}')
     with pytest.raises(InputError, match="duplicate JSON key 'title'"):
         load_microcredential(path)
+
+
+@pytest.mark.parametrize("duration", ["PT" + "9" * 120 + "H", "P99999999999W", "PT1e999S"])
+def test_a_duration_no_timedelta_holds_is_a_field_error(duration: str) -> None:
+    """Found by fuzzing: an OverflowError escaped the model (and the CLI) for huge durations."""
+    record = json.loads((ROOT / "examples" / "microcredential.json").read_text("utf-8"))
+    record["volume_of_learning"] = duration
+    with pytest.raises(InvalidFieldsError, match="volume_of_learning"):
+        load_microcredential(record)

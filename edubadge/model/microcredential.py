@@ -377,13 +377,18 @@ def _duration(value: Any) -> timedelta:
                 {"value": repr(value)},
             )
         parts = {k: float(v) for k, v in match.groupdict().items() if v}
-        result = timedelta(
-            weeks=parts.get("w", 0),
-            days=parts.get("d", 0),
-            hours=parts.get("h", 0),
-            minutes=parts.get("m", 0),
-            seconds=parts.get("s", 0),
-        )
+        try:
+            result = timedelta(
+                weeks=parts.get("w", 0),
+                days=parts.get("d", 0),
+                hours=parts.get("h", 0),
+                minutes=parts.get("m", 0),
+                seconds=parts.get("s", 0),
+            )
+        except (OverflowError, ValueError):  # found by fuzzing: beyond what a timedelta holds
+            raise PydanticCustomError(
+                "duration", "longer than any learning can last: {value}", {"value": repr(value)}
+            ) from None
     else:
         raise PydanticCustomError("duration_type", "expected an ISO 8601 duration such as 'PT60H'")
     if result <= timedelta(0):
