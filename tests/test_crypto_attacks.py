@@ -307,6 +307,11 @@ def test_context_appended_after_a_jcs_proof_is_refused(
         lax = data_integrity.PROOF_CONTEXTS | {appended["@context"][-1]}
         lifted.setattr(data_integrity, "PROOF_CONTEXTS", lax)
         assert edubadge.verify(appended, now=NOW).verified
+    # anything else that follows is refused too, without an exception (found by hypothesis)
+    for extra in ([], {"@vocab": "https://attacker.example/#"}, 7):
+        odd = copy.deepcopy(signed)
+        odd["@context"].append(extra)
+        assert not edubadge.verify(odd, now=NOW).verified
     # a context that only defines proof terms may still follow
     with_proof_terms = copy.deepcopy(signed)
     with_proof_terms["@context"].append("https://w3id.org/security/data-integrity/v2")

@@ -258,7 +258,9 @@ def verify_proof(
         # The spec lets the document's context go on past the proof's; what follows is not
         # signed, and a context can change what every unprotected term means. Only contexts
         # that define proof terms alone may follow.
-        unsigned = [c for c in theirs[len(ours) :] if c not in PROOF_CONTEXTS]
+        unsigned = [
+            c for c in theirs[len(ours) :] if not (isinstance(c, str) and c in PROOF_CONTEXTS)
+        ]
         if unsigned:
             raise ProofError(
                 f"the document's @context adds {unsigned[0]!r} after the contexts its proof "
