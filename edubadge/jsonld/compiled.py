@@ -26,7 +26,7 @@ from cachetools import LRUCache
 from pyld import jsonld, nquads
 
 from .loader import DocumentLoader
-from .safe import RELATIVE_BASE, coercion_problem, has_duplicates
+from .safe import JSON_KINDS, RELATIVE_BASE, expected_json_type, has_duplicates
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_STRING = XSD + "string"
@@ -54,7 +54,7 @@ class NotCompiled(Exception):
 class _Term:
     """What one key means in one active context (computed once)."""
 
-    __slots__ = ("coerce", "iri", "language", "scoped", "unsupported")
+    __slots__ = ("coerce", "expects", "iri", "language", "scoped", "unsupported")
 
     def __init__(self, active: _Active, key: str) -> None:
         ctx = active.ctx
@@ -64,6 +64,7 @@ class _Term:
         get = jsonld.JsonLdProcessor.get_context_value
         self.scoped: Any = get(ctx, key, "@context")
         self.coerce: Any = get(ctx, key, "@type")
+        self.expects = expected_json_type(self.coerce)
         self.language: Any = get(ctx, key, "@language")
         if self.language is not None and not (isinstance(self.language, str) and self.language):
             self.unsupported = "language"
@@ -406,8 +407,8 @@ class _Walk:
 
     def scalar(self, term_ctx: _Active, term: _Term, value: Any) -> str:
         coerce = term.coerce
-        if coercion_problem(coerce, value):
-            raise NotCompiled("JSON type against datatype")
+        if term.expects is not None and JSON_KINDS.get(type(value)) != term.expects:
+            raise NotCompiled("JSON type against datatype")  # safe mode's refusal, on pyld
         if coerce == "@id" and isinstance(value, str):
             return self.reference(term_ctx, value, vocab=False)
         if coerce == "@vocab" and isinstance(value, str):

@@ -236,21 +236,26 @@ def coercion_problem(coerce: Any, value: Any) -> str | None:
     """Why a JSON scalar under a term whose context coerces it to the datatype `coerce` is
     ambiguous (None when it is not): JSON-LD writes `true` and `"true"` under an xsd:boolean
     term as one statement, so the signature would not fix which one the JSON says."""
-    if not isinstance(coerce, str) or coerce.startswith("@") or value is None:
+    expects = expected_json_type(coerce)
+    kind = JSON_KINDS.get(type(value))
+    if expects is None or kind is None or kind == expects:
         return None
-    if isinstance(value, (dict, list)):
+    datatype = _xsd(str(coerce)).replace(XSD, "xsd:")
+    return f"a JSON {kind} where the context makes the value an {datatype}"
+
+
+JSON_KINDS: dict[type, str] = {bool: "boolean", int: "number", float: "number", str: "string"}
+
+
+def expected_json_type(coerce: Any) -> str | None:
+    """The JSON type ("boolean", "number", "string") a term coerced to the datatype `coerce`
+    must be written in; None when the term has no datatype (`@id`, `@vocab`, none)."""
+    if not isinstance(coerce, str) or coerce.startswith("@"):
         return None
     coerce = _xsd(coerce)
-    if isinstance(value, bool):
-        fits, kind = coerce in _BOOLEAN, "boolean"
-    elif isinstance(value, (int, float)):
-        fits, kind = coerce in _NUMERIC, "number"
-    else:
-        fits, kind = coerce not in _BOOLEAN and coerce not in _NUMERIC, "string"
-    if fits:
-        return None
-    datatype = coerce.replace(XSD, "xsd:")
-    return f"a JSON {kind} where the context makes the value an {datatype}"
+    if coerce in _BOOLEAN:
+        return "boolean"
+    return "number" if coerce in _NUMERIC else "string"
 
 
 def _xsd(iri: str) -> str:

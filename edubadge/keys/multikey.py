@@ -18,20 +18,20 @@ def encode_multibase(data: bytes) -> str:
 def decode_multibase(value: str, *, what: str = "value") -> bytes:
     """Decode a multibase base58btc string; anything else is a `KeyFormatError`.
 
-    Only the canonical spelling is accepted (the base58 library forgives trailing
-    whitespace), so that one signature or key has exactly one encoding.
+    Only the canonical spelling is accepted: base58btc of the alphabet alone is a one-to-one
+    code, but the base58 library forgives trailing whitespace (a second spelling of one
+    signature or key), so every character is checked first.
     """
     if not isinstance(value, str) or not value.startswith("z") or len(value) < 2:
         raise KeyFormatError(f"{what} is not multibase base58btc (must start with 'z')")
-    try:
-        data = base58.b58decode(value[1:])
-    except ValueError:
+    body = value[1:]
+    if not _ALPHABET.issuperset(body):
         # where, not which character: the value may be a secret key
-        bad = next((i for i, c in enumerate(value[1:], 1) if c not in _ALPHABET), None)
-        raise KeyFormatError(f"{what} is not valid base58btc (character {bad})") from None
-    if encode_multibase(data) != value:
-        raise KeyFormatError(f"{what} is not canonical base58btc")
-    return data
+        bad = next(i for i, c in enumerate(body, 1) if c not in _ALPHABET)
+        if body.rstrip() != body and _ALPHABET.issuperset(body.rstrip()):
+            raise KeyFormatError(f"{what} is not canonical base58btc (whitespace at its end)")
+        raise KeyFormatError(f"{what} is not valid base58btc (character {bad})")
+    return bytes(base58.b58decode(body))
 
 
 def decode_multikey(value: str, kind: str) -> tuple[KeyAlgorithm, bytes]:
