@@ -120,7 +120,11 @@ class Issuer:
         return jose.sign(self._to_issue(record, micro_credential), self.signer, profile=profile)
 
     def _to_issue(self, record: MicroCredential, micro_credential: bool) -> dict[str, Any]:
-        credential = self.credential(record, micro_credential=micro_credential)
+        return self.with_status(self.credential(record, micro_credential=micro_credential))
+
+    def with_status(self, credential: dict[str, Any]) -> dict[str, Any]:
+        """The unsigned credential with `credentialStatus` entries from this issuer's status
+        lists (allocated now), when it has them; otherwise unchanged."""
         if self.status is not None:
             credential["credentialStatus"] = self.status.entries(credential["id"])
         return credential

@@ -104,12 +104,13 @@ class PresentationResult(VerificationResult):
 
 @dataclass
 class _Presentation(_State):
-    challenge: str = ""
+    challenge_optional: bool = False  # check_presentation: None means the verifier gave none
     domain: str | None = None
     credential_results: list[VerificationResult] = field(default_factory=list)
 
 
-def _holder_id(document: Mapping[str, Any]) -> str | None:
+def holder_id(document: Mapping[str, Any]) -> str | None:
+    """The presentation's holder (a URL, or an object with an id), or None."""
     holder = document.get("holder")
     value = holder.get("id") if isinstance(holder, dict) else holder
     return value if isinstance(value, str) else None
@@ -123,7 +124,7 @@ def _data_model(state: _State, check: Check) -> None:
 
 def _holder(state: _State, check: Check) -> None:
     assert state.document is not None
-    holder = _holder_id(state.document)
+    holder = holder_id(state.document)
     verified = [o for o in state.proof_outcomes if o.verified]
     if holder is None:
         check.outcome = "skipped"
@@ -145,6 +146,16 @@ def _holder(state: _State, check: Check) -> None:
 
 def _challenge(state: _State, check: Check) -> None:
     assert isinstance(state, _Presentation) and state.document is not None
+    if state.challenge is None and not state.challenge_optional:
+        check.fail("INVALID_CHALLENGE_ERROR", "no challenge given to check the presentation with")
+        return
+    if state.challenge is None:
+        check.outcome = "skipped"
+        check.detail = "no challenge given: a replayed presentation is not detected"
+        check.warnings.append(
+            "the verifier gave no challenge: the holder's proof is checked, not its freshness"
+        )
+        return
     proofs = proofs_of(state.document)
     if not proofs:
         how = "its JWS carries no Data Integrity proof" if state.envelope else "it has no proof"
@@ -216,7 +227,7 @@ def _enveloped(credential: Mapping[str, Any], state: _State) -> VerificationResu
 
 def _credentials(state: _State, check: Check) -> None:
     assert isinstance(state, _Presentation) and state.document is not None
-    holder = _holder_id(state.document)
+    holder = holder_id(state.document)
     items = as_list(state.document.get("verifiableCredential"))
     for index, credential in enumerate(items):
         where = f"$.verifiableCredential[{index}]"
@@ -251,15 +262,15 @@ def _credentials(state: _State, check: Check) -> None:
         check.detail = f"{len(items)} credential(s), every one verified"
 
 
-_PIPELINE: Pipeline = (
+_OWN_CHECKS: Pipeline = (
     ("envelope", _envelope),
     ("context", _context),
     ("data-model", _data_model),
     ("proof", _proof),
     ("holder", _holder),
     ("challenge", _challenge),
-    ("credentials", _credentials),
 )
+_PIPELINE: Pipeline = (*_OWN_CHECKS, ("credentials", _credentials))
 
 
 def verify_presentation(
@@ -283,6 +294,61 @@ def verify_presentation(
     lists fetched with `fetcher`). Nothing is fetched unless a `fetcher` is passed (for
     did:web keys and status lists). Never raises for bad input.
     """
+    return _run(
+        presentation,
+        _PIPELINE,
+        challenge=challenge,
+        domain=domain,
+        loader=loader,
+        now=now,
+        allow_inline_contexts=allow_inline_contexts,
+        status_lists=status_lists,
+        fetcher=fetcher,
+    )
+
+
+def check_presentation(
+    presentation: dict[str, Any] | str | bytes | os.PathLike[str],
+    *,
+    challenge: str | None,
+    domain: str | None,
+    loader: DocumentLoader | None = None,
+    now: datetime | None = None,
+    allow_inline_contexts: bool = False,
+    fetcher: Fetcher | None = None,
+) -> PresentationResult:
+    """The presentation's own checks (`parse` to `challenge`), not its credentials': what a
+    caller that verifies the credentials itself (a stack's components) must know before
+    trusting them. `challenge=None` (the verifier gave none) skips the challenge check with a
+    warning; the proof and its holder are checked all the same. Never raises for bad input.
+    """
+    return _run(
+        presentation,
+        _OWN_CHECKS,
+        challenge=challenge,
+        domain=domain,
+        loader=loader,
+        now=now,
+        allow_inline_contexts=allow_inline_contexts,
+        status_lists=None,
+        fetcher=fetcher,
+        challenge_optional=True,
+    )
+
+
+def _run(
+    presentation: Any,
+    pipeline: Pipeline,
+    *,
+    challenge: str | None,
+    domain: str | None,
+    loader: DocumentLoader | None,
+    now: datetime | None,
+    allow_inline_contexts: bool,
+    status_lists: Mapping[str, Any] | StatusResolver | None,
+    fetcher: Fetcher | None,
+    challenge_optional: bool = False,
+) -> PresentationResult:
     loader = loader or default_loader()
     fetcher = None if fetcher is None else memoized(fetcher)
     state = _Presentation(
@@ -296,9 +362,10 @@ def verify_presentation(
         fetcher=fetcher,
         status=status_resolver(status_lists, fetcher, loader),
         challenge=challenge,
+        challenge_optional=challenge_optional,
         domain=domain,
     )
     checks = [Check("parse")]
     _parse(state, checks[0])
-    checks += run_checks(state, _PIPELINE)
+    checks += run_checks(state, pipeline)
     return PresentationResult(checks, state.document, credentials=state.credential_results)

@@ -78,6 +78,11 @@ PROBLEM_TYPES: dict[str, tuple[str, int | None, str]] = {
     "NOT_VALID_AT_AWARD": (EDUBADGE + "NOT_VALID_AT_AWARD", None, "Not Valid At Award"),
     "UNTRUSTED_ISSUER": (EDUBADGE + "UNTRUSTED_ISSUER", None, "Untrusted Issuer"),
     "STACK_RULE_NOT_MET": (EDUBADGE + "STACK_RULE_NOT_MET", None, "Stack Rule Not Met"),
+    "COMPONENT_PRESENTATION_INVALID": (
+        EDUBADGE + "COMPONENT_PRESENTATION_INVALID",
+        None,
+        "Component Presentation Invalid",
+    ),
     # JAdES seals (X.509 certificates)
     "UNSUPPORTED_ALGORITHM": (EDUBADGE + "UNSUPPORTED_ALGORITHM", None, "Unsupported Algorithm"),
     "CERTIFICATE_UNTRUSTED": (EDUBADGE + "CERTIFICATE_UNTRUSTED", None, "Certificate Untrusted"),

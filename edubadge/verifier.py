@@ -48,6 +48,7 @@ from .errors import (
     InsecureEnvelopeError,
     JsonLdError,
     ProofError,
+    UnknownSuiteError,
     VerificationMethodError,
 )
 from .jsonld.loader import DocumentLoader, default_loader
@@ -125,6 +126,8 @@ class _State:
     components: Sequence[Any] | None = None
     trusted_issuers: Collection[str] | None = None
     learner: Mapping[str, str] | None = None
+    challenge: str | None = None  # for presentations holding a stack's components
+    domain: str | None = None
     trust_anchors: Sequence[x509.Certificate] = ()
     fetcher: Fetcher | None = None
     status: StatusResolver | None = None
@@ -384,12 +387,43 @@ def _verify_component(state: _State) -> Callable[[Any, Sequence[Any] | None], Ve
             components=components,
             trusted_issuers=state.trusted_issuers,
             learner=state.learner,
+            challenge=state.challenge,
+            domain=state.domain,
             trust_anchors=state.trust_anchors,
             fetcher=state.fetcher,
             status_lists=state.status,
         )
 
     return verify_one
+
+
+def _check_presentation(state: _State) -> Callable[[Any], Any]:
+    """How a presentation holding components is checked before they count."""
+    from .presentations import check_presentation
+
+    def check(presentation: Any) -> Any:
+        return check_presentation(
+            presentation,
+            challenge=state.challenge,
+            domain=state.domain,
+            loader=state.loader,
+            now=state.now,
+            allow_inline_contexts=state.allow_inline_contexts,
+            fetcher=state.fetcher,
+        )
+
+    return check
+
+
+def selectively_disclosed(state: _State) -> bool:
+    """True when a verified proof is a selective disclosure (shows part of what was signed)."""
+    from .proofs.registry import get_suite
+
+    suites = {o.cryptosuite for o in state.proof_outcomes if o.verified and o.cryptosuite}
+    try:
+        return any(get_suite(name).derivable for name in suites)
+    except UnknownSuiteError:  # a verified proof names a known suite; be safe all the same
+        return False
 
 
 def _components(state: _State, check: Check) -> None:
@@ -404,21 +438,28 @@ def _components(state: _State, check: Check) -> None:
             "(pass components= to check them)"
         )
         return
+    partial = selectively_disclosed(state)
     state.stack = check_stack(
         state.document,
         state.components,
         verify_one=_verify_component(state),
+        check_presentation=_check_presentation(state),
         trusted_issuers=state.trusted_issuers,
         learner=state.learner,
+        partial=partial,
     )
     check.warnings += state.stack.warnings
     for outcome in state.stack.components:
-        path = f"$.relatedResource[{outcome.pin}]" if outcome.pin is not None else None
         for reason, detail in outcome.failures.items():
             kind = REASON_KINDS.get(reason, "COMPONENT_INVALID")
-            check.fail(kind, f"component {outcome.id or outcome.where}: {reason}: {detail}", path)
+            what = f"component {outcome.id or outcome.where}: {reason}: {detail}"
+            check.fail(kind, what, outcome.pin)
     if check.passed:
         check.detail = f"{len(state.stack.components)} component(s) verified"
+    if partial:
+        check.detail = "a selective disclosure, undisclosed components hidden" + (
+            f"; {check.detail}" if check.detail else ""
+        )
 
 
 def _stack_rule(state: _State, check: Check) -> None:
@@ -434,8 +475,18 @@ def _stack_rule(state: _State, check: Check) -> None:
         if not clause.passed:
             where = base + ("." + clause.name if not clause.name.startswith("[") else clause.name)
             check.fail("STACK_RULE_NOT_MET", f"{clause.name}: {clause.detail}", where)
+    attested = [c.name for c in report.clauses if c.attested]
+    checked = [c.name for c in report.clauses if not c.attested]
     if check.passed:
-        check.detail = ", ".join(c.name for c in report.clauses) + " hold"
+        check.detail = ", ".join(checked) + " hold" if checked else ""
+    if check.passed and attested:
+        check.detail += ("; " if checked else "") + (
+            ", ".join(attested) + " attested by the issuer (not shown by the disclosed components)"
+        )
+        check.warnings.append(
+            "a selective disclosure: " + ", ".join(attested) + " rest on the issuer's word that "
+            "every component, disclosed or not, met them at award time"
+        )
 
 
 def _jades_signature(state: _State, check: Check) -> None:
@@ -500,6 +551,8 @@ def verify(
     components: Sequence[Any] | None = None,
     trusted_issuers: Collection[str] | None = None,
     learner: Mapping[str, str] | None = None,
+    challenge: str | None = None,
+    domain: str | None = None,
     allow_inline_contexts: bool = False,
     trust_anchors: Sequence[x509.Certificate] = (),
     status_lists: Mapping[str, Any] | StatusResolver | None = None,
@@ -523,7 +576,10 @@ def verify(
     options, matched to its pinned digest and bound to the stack's learner, and then the
     stack's rule is checked (`result.components`, `result.rule`). `trusted_issuers` limits
     the issuers components may come from; `learner` gives plain identities
-    (`{"emailAddress": ...}`) to compare identity hashes made with different salts.
+    (`{"emailAddress": ...}`) to compare identity hashes made with different salts. A signed
+    presentation holding components is checked first (its proof, its holder, and the
+    `challenge` and `domain` this verifier gave, when given); components in one that does
+    not verify fail as `presentation`. An unsigned presentation is only a container.
 
     The credential's status is checked against `status_lists` (status list credentials by
     URL, or a `StatusResolver` whose cache outlives this call) and, only when given one,
@@ -541,6 +597,8 @@ def verify(
         components=components,
         trusted_issuers=trusted_issuers,
         learner=learner,
+        challenge=challenge,
+        domain=domain,
         allow_inline_contexts=allow_inline_contexts,
         trust_anchors=tuple(trust_anchors),
         fetcher=fetcher,

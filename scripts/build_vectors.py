@@ -5,7 +5,9 @@ Inputs (authored, kept): `vectors/microcredential/input.json` (a micro-credentia
 with its `issuer` section) and `vectors/microcredential/settings.json` (identity salt, proof
 options); for stacking, `vectors/stacking/component-N.input.json`, `achievement.json`,
 `rule.json` and `settings.json`. Everything else is derived here, deterministically, with
-fixed test keys.
+fixed test keys. (An ecdsa-sd-2023 base proof draws fresh HMAC and proof keys, so for the
+selectively disclosable stack only the unsigned document and its mandatory pointers are
+vectors.)
 
     python scripts/build_vectors.py            # rewrite the derived files
     python scripts/build_vectors.py --check    # exit 1 if any derived file differs
@@ -31,8 +33,10 @@ from edubadge import keys, sign  # noqa: E402
 from edubadge.formats import ob3  # noqa: E402
 from edubadge.issuer import Issuer  # noqa: E402
 from edubadge.jsonld.loader import default_loader  # noqa: E402
+from edubadge.keys.algorithms import get_algorithm  # noqa: E402
 from edubadge.model import Organisation, load_microcredential  # noqa: E402
 from edubadge.proofs import get_suite  # noqa: E402
+from edubadge.proofs.ecdsa_sd_values import decode_base  # noqa: E402
 from edubadge.stacking import component_digest, stack, unbundle  # noqa: E402
 from edubadge.stacking.digest import MULTIHASHES, canonical_bytes, multihash  # noqa: E402
 
@@ -40,6 +44,7 @@ VECTORS = ROOT / "vectors"
 MC = VECTORS / "microcredential"
 KEY_SEED_LABEL = b"edubadge conformance vectors: issuer key 1"
 KEY_2_SEED_LABEL = b"edubadge conformance vectors: issuer key 2"
+KEY_3_SEED_LABEL = b"edubadge conformance vectors: issuer key 3 (P-256)"
 STACKING = VECTORS / "stacking"
 
 
@@ -53,13 +58,20 @@ def test_key(label: bytes = KEY_SEED_LABEL) -> keys.KeyPair:
     return keys.from_seed(hashlib.sha256(label).digest())
 
 
-def key_files(name: str, label: bytes) -> dict[str, bytes]:
+def p256_test_key(label: bytes) -> keys.KeyPair:
+    """A fixed P-256 vector key: secret scalar = SHA-256 of a published label. TEST ONLY."""
+    secret = get_algorithm("P-256").secret_from_raw(hashlib.sha256(label).digest(), None)
+    return keys.KeyPair("P-256", secret.public_key(), secret)
+
+
+def key_files(name: str, label: bytes, key: keys.KeyPair | None = None) -> dict[str, bytes]:
     """The key file and did:key document of one vector key."""
-    key = test_key(label)
+    key = key or test_key(label)
+    what = "secret scalar" if key.algorithm == "P-256" else "seed"
     return {
         f"keys/{name}.key.json": dump(
             {
-                "comment": "TEST KEY ONLY. seed = sha256('" + label.decode() + "')",
+                "comment": f"TEST KEY ONLY. {what} = sha256('" + label.decode() + "')",
                 **key.to_multikey(include_secret=True),
             }
         ),
@@ -109,21 +121,33 @@ def build_stacking() -> dict[str, bytes]:
         )
     files["stacking/digests.json"] = dump(digests)
     request = read(STACKING / "achievement.json")
-    stack_key = vector_keys[settings["stack_key"]]
-    profile = Organisation.model_validate({"id": stack_key.controller, **request.pop("issuer")})
-    stacked = stack(
-        components,
-        request,
-        read(STACKING / "rule.json"),
-        Issuer(profile, stack_key),
-        trusted_issuers={vector_keys[k].controller for k in settings["trusted_issuers"]},
-        salt=settings["identity_salts"][-1],
-        now=datetime.fromisoformat(settings["now"]),
-        options=settings["stack_proof_options"],
-        digest_algorithm=settings["digest_algorithm"],
-    )
+    issuer_section = request.pop("issuer")
+
+    def stack_with(key: keys.KeyPair, suite: str) -> dict[str, Any]:
+        profile = Organisation.model_validate({"id": key.controller, **issuer_section})
+        return stack(
+            components,
+            request,
+            read(STACKING / "rule.json"),
+            Issuer(profile, key, suite=suite),
+            trusted_issuers={vector_keys[k].controller for k in settings["trusted_issuers"]},
+            salt=settings["identity_salts"][-1],
+            now=datetime.fromisoformat(settings["now"]),
+            options=settings["stack_proof_options"],
+            digest_algorithm=settings["digest_algorithm"],
+        )
+
+    stacked = stack_with(vector_keys[settings["stack_key"]], "eddsa-rdfc-2022")
     files["stacking/stack-unsigned.json"] = dump({k: v for k, v in stacked.items() if k != "proof"})
     files["stacking/stack-signed.json"] = dump(stacked)
+    sd_key = p256_test_key(KEY_3_SEED_LABEL)
+    files |= key_files("issuer-3-p256", KEY_3_SEED_LABEL, sd_key)
+    selective = stack_with(sd_key, "ecdsa-sd-2023")
+    pointers = decode_base(selective["proof"]["proofValue"]).mandatory_pointers
+    files["stacking/stack-sd-unsigned.json"] = dump(
+        {k: v for k, v in selective.items() if k != "proof"}
+    )
+    files["stacking/stack-sd-mandatory-pointers.json"] = dump(pointers)
     return files
 
 

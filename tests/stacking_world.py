@@ -3,15 +3,25 @@
 Built once per test session (signing is the slow part). Independent of edubadge's stacking
 code: the digest and the stack document are also built here by hand, so the tests check
 edubadge against the specification, not against itself.
+
+The university and the college keep real status lists in one SQLite store: every module
+they issue has a `credentialStatus`. Each module of the pool has a revoked twin (another
+credential for the same achievement, `mN-revoked`) that the registrar revokes after the
+lists are first published: `lists_before` shows it valid, `lists_after` revoked.
 """
 
 from __future__ import annotations
 
+import atexit
 import copy
 import hashlib
-from dataclasses import dataclass
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import base58
@@ -22,8 +32,11 @@ from edubadge import keys
 from edubadge.formats import ob3
 from edubadge.issuer import Issuer
 from edubadge.model import Organisation, load_microcredential
+from edubadge.status import StatusStore, open_store
+from edubadge.status.lists import StatusLists
 
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
+LISTS_FROM = datetime(2026, 1, 1, tzinfo=UTC)  # published lists are valid from then on
 STACKING_CONTEXT = "https://w3id.org/edubadge/stacking/v1"
 ACHIEVEMENT = "https://uni.example/achievements/"
 CERTIFICATE = ACHIEVEMENT + "certificate"
@@ -77,6 +90,10 @@ class World:
     learner: dict[str, Any]
     pool: dict[str, dict[str, Any]]
     other_learner: dict[str, Any]
+    store: StatusStore | None = None
+    folder: Path | None = None
+    lists_before: dict[str, Any] = field(default_factory=dict)
+    lists_after: dict[str, Any] = field(default_factory=dict)
 
     @property
     def trusted(self) -> set[str]:
@@ -87,13 +104,36 @@ class World:
         """An issuer by name."""
         return {"uni": self.uni, "college": self.college, "outsider": self.outsider}[name]
 
-    def module(self, name: str, *, issuer: str | None = None, **changes: Any) -> dict[str, Any]:
-        """A signed module credential for the learner (or `learner=...`)."""
+    def module(
+        self, name: str, *, issuer: str | None = None, status: bool = True, **changes: Any
+    ) -> dict[str, Any]:
+        """A signed module credential for the learner (or `learner=...`); `status=False`
+        leaves out the issuer's `credentialStatus` (for verifiers without these lists)."""
         suffix, ects, default = next(m for m in MODULES if m[0] == name.split("-")[0])
         data = description(f"Module {name}", ACHIEVEMENT + suffix, ects, learner=self.learner)
         data["id"] = f"urn:example:credential:{name}"
         data.update(changes)
-        return self.issuer(issuer or default).issue(load_microcredential(data))
+        signer = self.issuer(issuer or default)
+        if not status:
+            signer = Issuer(signer.profile, signer.signer)
+        return signer.issue(load_microcredential(data))
+
+    def publish(self, name: str) -> dict[str, Any]:
+        """Sign and write the university's and the college's lists; by URL."""
+        assert self.folder is not None
+        published = {}
+        for issuer in (self.uni, self.college):
+            assert issuer.status is not None
+            for p in issuer.status.publish(
+                self.folder / name,
+                issuer.signer,
+                suite=issuer.suite,
+                actor="registrar",
+                now=LISTS_FROM,
+                validity=None,
+            ):
+                published[p.url] = json.loads(p.file.read_text("utf-8"))
+        return published
 
     def stack_document(
         self,
@@ -119,9 +159,20 @@ class World:
         return issuer.sign(document)
 
 
-def _issuer(name: str, label: str) -> Issuer:
+def _issuer(name: str, label: str, store: StatusStore | None = None) -> Issuer:
     signer = key(label)
-    return Issuer(Organisation(id=signer.controller, name=name, country="BE"), signer)
+    profile = Organisation(id=signer.controller, name=name, country="BE")
+    lists = None
+    if store is not None:
+        base = f"https://{label}.example/status"
+        lists = StatusLists(store, issuer=profile.id, base_url=base)
+    return Issuer(profile, signer, status=lists)
+
+
+def _scratch() -> Path:
+    folder = Path(tempfile.mkdtemp(prefix="edubadge-stacking-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
 
 
 @cache
@@ -134,16 +185,28 @@ def world() -> World:
         "email": "lotte@student.example",
     }
     other = {"id": key("other learner").controller, "given_name": "Mateo", "family_name": "Ruiz"}
+    folder = _scratch()
+    store = open_store(folder / "status.db")
+    atexit.register(store.close)
     w = World(
-        uni=_issuer("University", "uni"),
-        college=_issuer("College", "college"),
+        uni=_issuer("University", "uni", store),
+        college=_issuer("College", "college", store),
         outsider=_issuer("Diploma Mill", "outsider"),
         learner=learner,
         pool={},
         other_learner=other,
+        store=store,
+        folder=folder,
     )
     for name, _, _ in MODULES:
         w.pool[name] = w.module(name)
+        w.pool[f"{name}-revoked"] = w.module(f"{name}-revoked")
+    w.lists_before = w.publish("before")
+    for name, _, issuer in MODULES:
+        lists = w.issuer(issuer).status
+        assert lists is not None
+        lists.revoke(w.pool[f"{name}-revoked"], actor="registrar", reason="exam annulled")
+    w.lists_after = w.publish("after")
     w.pool["m1-other-learner"] = w.module("m1-other-learner", learner=other)
     w.pool["m3-outsider"] = w.module("m3-outsider", issuer="outsider")
     broken = copy.deepcopy(w.pool["m2"])

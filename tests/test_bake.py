@@ -12,10 +12,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import edubadge
+from edubadge import keys
 from edubadge.bake import bake, bake_png, bake_svg, image_kind, unbake
+from edubadge.bake.png import MAX_PNG_BYTES
 from edubadge.cli import main
 from edubadge.demo.baking import BADGE_SVG, badge_png
+from edubadge.envelopes import jose
 from edubadge.errors import BakingError
+from edubadge.parsing import MAX_DOCUMENT_BYTES
 
 from .shared import load, require_shared
 from .test_ob3_vectors import _controller_documents
@@ -42,12 +46,50 @@ def test_baked_json_vectors_verify(name: str) -> None:
     assert result.check("parse").detail.startswith("unbaked from")
 
 
+BAKED_VECTORS = [
+    "simple-json.png",
+    "simple-json.svg",
+    "simple-jwt.png",
+    "simple-jwt.svg",
+    "simple-jwt_v1.png",
+    "simple-jwt_v1.svg",
+]
+
+
 @pytest.mark.parametrize(
     "name", ["simple-jwt.png", "simple-jwt.svg", "simple-jwt_v1.png", "simple-jwt_v1.svg"]
 )
 def test_baked_jwt_vectors_unbake_to_a_compact_jws(name: str) -> None:
     text = unbake(_vector(name))
     assert text.count(".") == 2 and text.startswith("eyJ")
+
+
+def _loader_for(image: bytes) -> edubadge.DocumentLoader:
+    """The controller documents 1EdTech's issuers would publish: for an embedded proof, its
+    https method; for a JWT, the issuer with the key of its `jwk` header."""
+    text = unbake(image)
+    if not text.startswith("eyJ"):
+        return edubadge.DocumentLoader(_controller_documents(json.loads(text)))
+    token = jose.parse(text)
+    issuer = token.payload["iss"]
+    key = keys.from_jwk(token.header["jwk"], id=f"{issuer}#key-1")
+    return edubadge.DocumentLoader({issuer: keys.controller_document(key)})
+
+
+@pytest.mark.parametrize("name", BAKED_VECTORS)
+def test_every_baked_vector_gets_its_expected_verdict(name: str) -> None:
+    """EXPECTATIONS.json: `valid` verifies with no warning; `warning` (a VC 1.1 JWT) verifies
+    and says it is legacy; verify() takes each image as it is."""
+    expected = load(OB30 + "../EXPECTATIONS.json")["files"][name]["expected"]
+    image = _vector(name)
+    result = edubadge.verify(image, loader=_loader_for(image))
+    assert result.verified, result.to_dict()
+    assert result.check("parse").detail == f"unbaked from a {name[-3:].upper()} image"
+    if expected == "valid":
+        assert not result.warnings
+    else:
+        assert expected == "warning"
+        assert any("legacy" in w for w in result.warnings)
 
 
 @given(credentials | jws_like)
@@ -178,3 +220,42 @@ def test_svg_declaring_an_unreadable_encoding_is_refused(encoding: str) -> None:
         unbake(svg)
     result = edubadge.verify(svg)
     assert result.check("parse").outcome == "failed"
+
+
+def test_oversized_images_and_credentials_are_refused() -> None:
+    png, svg = badge_png(8), BADGE_SVG.encode()
+    big = json.dumps({"padding": "x" * MAX_DOCUMENT_BYTES})
+    for image in (png, svg):
+        with pytest.raises(BakingError, match="larger than"):
+            bake(image, big)
+    huge_png = png[:-12] + _chunk(b"tEXt", b"a\x00" + b"x" * MAX_PNG_BYTES) + png[-12:]
+    with pytest.raises(BakingError, match="PNG image larger than"):
+        unbake(huge_png)
+    oversized_itxt = png[:-12] + _itxt(b"openbadgecredential\x00\x00\x00\x00\x00" + big.encode())
+    with pytest.raises(BakingError, match="baked credential larger than"):
+        unbake(oversized_itxt + png[-12:])
+    cdata = svg.replace(b"<circle", b"<ob:credential xmlns:ob='https://purl.imsglobal.org/ob/v3p0'>"
+                        + big.encode() + b"</ob:credential><circle", 1)  # fmt: skip
+    with pytest.raises(BakingError, match="larger than"):
+        unbake(cdata)
+    result = edubadge.verify(huge_png)
+    assert not result.verified and "larger than" in result.check("parse").problems[0].detail
+
+
+def test_an_svg_element_with_a_jws_and_json_is_refused() -> None:
+    element = (
+        '<ob:credential xmlns:ob="https://purl.imsglobal.org/ob/v3p0" verify="a.b.c">'
+        '<![CDATA[{"a": 1}]]></ob:credential>'
+    )
+    svg = BADGE_SVG.replace("<circle", element + "<circle", 1)
+    with pytest.raises(BakingError, match="a JWS and a JSON credential"):
+        unbake(svg.encode())
+
+
+def _chunk(kind: bytes, payload: bytes) -> bytes:
+    return (
+        struct.pack(">I", len(payload))
+        + kind
+        + payload
+        + struct.pack(">I", zlib.crc32(kind + payload))
+    )

@@ -115,7 +115,16 @@ def test_demo_writes_artifacts_and_manifest(
         if entry["role"] == "credential":
             code = main(["verify", str(tmp_path / entry["file"]), *lists])
             assert code == (0 if entry["expect"] == "verified" else 1), entry
-    assert "all as expected" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "all as expected" in out
+    # the stacking story: a module revoked after the award undoes the certificate
+    expects = {e["file"]: e["expect"] for e in manifest}
+    assert expects["module-2-statistics.json"] == "revoked"
+    assert expects["certificate.json"] == "invalid"
+    assert (expects["minor-base.json"], expects["minor-disclosed.json"]) == ("invalid", "verified")
+    assert "certificate.json against the lists published at award: VERIFIED" in out
+    assert "component Applied Statistics: status: the credential is revoked" in out
+    assert "module-2-statistics.json: status: the credential is revoked" in out  # the minor
 
 
 def test_status_commands(

@@ -114,7 +114,7 @@ def test_verify_fetches_only_with_fetch(
     out = tmp_path / "badge.json"
     assert main(["issue", str(INPUT), "--key", str(key_file), "--out", str(out)]) == 0
     web = FakeWeb({"https://issuer.example/.well-known/did.json": keys.controller_document(key)})
-    monkeypatch.setattr("edubadge.cli.verify.HttpsFetcher", lambda **_: web)
+    monkeypatch.setattr("edubadge.cli.common.HttpsFetcher", lambda **_: web)
     assert main(["verify", str(out)]) == 1
     assert "--fetch" in capsys.readouterr().out
     assert web.fetched == []

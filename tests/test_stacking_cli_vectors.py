@@ -13,7 +13,7 @@ import pytest
 
 import edubadge
 from edubadge.cli import main
-from edubadge.stacking import component_digest
+from edubadge.stacking import component_digest, disclose
 
 from .shared import ROOT
 from .stacking_world import digest
@@ -55,6 +55,34 @@ def test_vector_stack_verifies_with_its_components_and_fails_without_one() -> No
         == (stacked["credentialSubject"]["achievement"]["id"])
     )
     assert not edubadge.verify(stacked, components=components()[:2]).verified
+
+
+def test_vector_selectively_disclosable_stack_signs_discloses_and_verifies() -> None:
+    """What another implementation does with the vectors: sign `stack-sd-unsigned.json` with
+    ecdsa-sd-2023 and the listed mandatory pointers, disclose one component, verify."""
+    unsigned = vector("stack-sd-unsigned.json")
+    assert "relatedResource" not in unsigned
+    digests = [d["digestMultibase"] for d in vector("digests.json")]
+    assert [e["digestMultibase"] for e in unsigned["evidence"]] == digests
+    assert {k: v for k, v in unsigned.items() if k not in ("evidence", "issuer")} == {
+        k: v for k, v in vector("stack-unsigned.json").items()
+        if k not in ("evidence", "issuer", "relatedResource")
+    }  # fmt: skip
+    pointers = vector("stack-sd-mandatory-pointers.json")
+    assert "/credentialSubject" in pointers and not any(p.startswith("/evidence") for p in pointers)
+    key_file = json.loads((ROOT / "vectors" / "keys" / "issuer-3-p256.key.json").read_text())
+    key = edubadge.keys.from_multikey(
+        key_file["publicKeyMultibase"], key_file["secretKeyMultibase"]
+    )
+    assert unsigned["issuer"]["id"] == key.controller
+    base = edubadge.sign(
+        unsigned, key, suite="ecdsa-sd-2023", options={"mandatoryPointers": pointers}
+    )
+    shown = disclose(base, [vector("component-2.json")])
+    result = edubadge.verify(shown, components=[components()[1]])
+    assert result.verified, result.to_dict()
+    assert [c.id for c in result.components] == [vector("component-2.json")["id"]]
+    assert {c.name for c in result.rule if c.attested} == {"allOf", "nOf[0]", "minimumCredits"}
 
 
 @pytest.fixture

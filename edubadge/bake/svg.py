@@ -49,7 +49,10 @@ def unbake_svg(data: bytes) -> str:
         raise BakingError("the SVG image holds more than one credential")
     element = found[0]
     jws = element.get("verify")
-    text = jws if jws is not None else (element.text or "").strip()
+    embedded = (element.text or "").strip()
+    if jws is not None and embedded:
+        raise BakingError("the <openbadges:credential> element holds a JWS and a JSON credential")
+    text = jws if jws is not None else embedded
     if not text:
         raise BakingError("the <openbadges:credential> element is empty")
     if len(text) > MAX_DOCUMENT_BYTES:
@@ -62,6 +65,8 @@ def bake_svg(data: bytes, credential: str) -> bytes:
     root = _parse(data)
     if next(root.iter(_CREDENTIAL), None) is not None:
         raise BakingError("the SVG image already holds a credential", hint="unbake it first")
+    if len(credential.encode("utf-8")) > MAX_DOCUMENT_BYTES:
+        raise BakingError(f"credential larger than {MAX_DOCUMENT_BYTES} bytes")
     start = _ROOT_START.search(data)
     if start is None:
         raise BakingError("cannot find the root <svg> start tag")

@@ -8,10 +8,34 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from ..errors import EdubadgeError
-from . import baking, demo, derive, issue, issue_batch, keygen, present, stack, status, verify
+from . import (
+    baking,
+    demo,
+    derive,
+    issue,
+    issue_batch,
+    keygen,
+    present,
+    serve,
+    stack,
+    status,
+    verify,
+)
 from .common import EXIT_USAGE
 
-COMMANDS = (keygen, issue, issue_batch, derive, present, stack, verify, status, baking, demo)
+COMMANDS = (
+    keygen,
+    issue,
+    issue_batch,
+    derive,
+    present,
+    stack,
+    verify,
+    status,
+    baking,
+    serve,
+    demo,
+)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -13,6 +13,8 @@ from ..issuer import Issuer
 from ..jsonld.loader import DocumentLoader
 from ..keys import Signer
 from ..model import Organisation
+from ..net.fetcher import Fetcher
+from ..net.https import HttpsFetcher
 from ..parsing import parse_json
 
 EXIT_OK, EXIT_NOT_VERIFIED, EXIT_USAGE = 0, 1, 2
@@ -62,6 +64,46 @@ def add_trust_option(parser: argparse.ArgumentParser) -> None:
         metavar="ISSUER",
         help="accept components only from this issuer id (repeat for several)",
     )
+
+
+def add_status_options(parser: argparse.ArgumentParser) -> None:
+    """--status-list [URL=]FILE, --fetch and --ca-file: where status lists (and did:web
+    documents) come from; nothing is fetched without --fetch."""
+    parser.add_argument(
+        "--status-list",
+        action="append",
+        default=[],
+        metavar="[URL=]FILE",
+        help="a status list credential to check the status against (repeatable)",
+    )
+    parser.add_argument(
+        "--fetch",
+        action="store_true",
+        help="allow the network for status lists, did:web and https controller documents "
+        "(https only, public addresses only, size and time limits)",
+    )
+    parser.add_argument("--ca-file", help="with --fetch: trust these CA certificates instead")
+
+
+def status_lists_from(args: argparse.Namespace) -> dict[str, Any] | None:
+    """--status-list [URL=]FILE: status list credentials, by URL (default: their id)."""
+    if not args.status_list:
+        return None
+    lists: dict[str, Any] = {}
+    for item in args.status_list:
+        url, sep, path = item.rpartition("=") if "=" in item else ("", "", item)
+        document = read_json(path, "status list")
+        if not sep:
+            url = document.get("id") if isinstance(document, dict) else None
+            if not isinstance(url, str):
+                raise InputError(f"status list {path} has no id: give it as URL={path}")
+        lists[url] = document
+    return lists
+
+
+def fetcher_from(args: argparse.Namespace) -> Fetcher | None:
+    """An https fetcher when --fetch was given, else None (no network)."""
+    return HttpsFetcher(ca_file=args.ca_file) if args.fetch else None
 
 
 def loader_from(args: argparse.Namespace) -> DocumentLoader:

@@ -12,10 +12,13 @@ from ..stacking import StackRule, stack
 from .common import (
     EXIT_OK,
     add_loader_options,
+    add_status_options,
     add_trust_option,
+    fetcher_from,
     issuer_from,
     loader_from,
     read_json,
+    status_lists_from,
     write_text,
 )
 
@@ -32,6 +35,8 @@ def run(args: argparse.Namespace) -> int:
         rule,
         issuer,
         trusted_issuers=args.trust or None,
+        status_lists=status_lists_from(args),
+        fetcher=fetcher_from(args),
         micro_credential=not args.plain_badge,
         loader=loader_from(args),
     )
@@ -55,11 +60,18 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     parser.add_argument("--rule", required=True, metavar="FILE", help="the stacking rule (JSON)")
     parser.add_argument("--key", required=True, help="the issuer's key file")
-    parser.add_argument("--suite", default=DEFAULT_SUITE, choices=suite_names())
+    parser.add_argument(
+        "--suite",
+        default=DEFAULT_SUITE,
+        choices=suite_names(),
+        help="ecdsa-sd-2023 (a P-256 key) makes a stack the holder can show in part "
+        "(edubadge derive STACK --component ...)",
+    )
     add_trust_option(parser)
     parser.add_argument("--out", help="write the credential here (default: stdout)")
     parser.add_argument(
         "--plain-badge", action="store_true", help="do not mark it as an EU micro-credential"
     )
     add_loader_options(parser)
+    add_status_options(parser)  # components with a credentialStatus need their lists
     parser.set_defaults(run=run)

@@ -10,14 +10,12 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
 from cryptography import x509
 
 from ..datamodel import types_of
 from ..envelopes.certificates import load_certificates
 from ..errors import CertificateError, EdubadgeError, InputError
-from ..net.https import HttpsFetcher
 from ..parsing import parse_json
 from ..presentations import PresentationResult, verify_presentation
 from ..verifier import VerificationResult, verify
@@ -26,9 +24,12 @@ from .common import (
     EXIT_OK,
     EXIT_USAGE,
     add_loader_options,
+    add_status_options,
     add_trust_option,
+    fetcher_from,
     loader_from,
     read_json,
+    status_lists_from,
 )
 
 MARKS = {"passed": "ok     ", "failed": "FAILED ", "skipped": "skipped"}
@@ -81,11 +82,13 @@ def describe(result: VerificationResult) -> str:
             who = component.issuer_name or component.issuer
             issuer = f" from {who}" if who else ""
             lines.append(f"  {mark} {component.id or component.where}  {label}{issuer}".rstrip())
+            if component.presentation:
+                lines.append(f"          in {component.presentation}")
             lines += [f"          - {r}: {d}" for r, d in component.failures.items()]
     if result.rule:
         lines.append("rule:")
         for clause in result.rule:
-            mark = "holds  " if clause.passed else "FAILED "
+            mark = "FAILED " if not clause.passed else "attested" if clause.attested else "holds  "
             lines.append(f"  {mark} {clause.name}: {clause.detail}")
     lines.append("VERIFIED" if result.verified else "NOT VERIFIED")
     return "\n".join(lines) + "\n"
@@ -97,22 +100,6 @@ def _is_presentation(data: bytes) -> bool:
     except EdubadgeError:
         return False  # not JSON (an image, a JWS...): the verifier says what it is
     return isinstance(document, dict) and "VerifiablePresentation" in types_of(document)
-
-
-def status_lists_from(args: argparse.Namespace) -> dict[str, Any] | None:
-    """--status-list [URL=]FILE: status list credentials, by URL (default: their id)."""
-    if not args.status_list:
-        return None
-    lists: dict[str, Any] = {}
-    for item in args.status_list:
-        url, sep, path = item.rpartition("=") if "=" in item else ("", "", item)
-        document = read_json(path, "status list")
-        if not sep:
-            url = document.get("id") if isinstance(document, dict) else None
-            if not isinstance(url, str):
-                raise InputError(f"status list {path} has no id: give it as URL={path}")
-        lists[url] = document
-    return lists
 
 
 def _anchors(paths: list[str]) -> list[x509.Certificate]:
@@ -131,8 +118,8 @@ def run(args: argparse.Namespace) -> int:
         data = Path(args.file).read_bytes()
     except OSError as error:
         raise InputError(f"cannot read {args.file}: {error.strerror}") from None
-    fetcher = HttpsFetcher(ca_file=args.ca_file) if args.fetch else None
-    if args.challenge is not None or _is_presentation(data):
+    fetcher = fetcher_from(args)
+    if _is_presentation(data) or (args.challenge is not None and not args.component):
         if args.challenge is None:
             raise InputError(
                 f"{args.file} is a presentation: it is verified against the challenge you gave "
@@ -161,6 +148,8 @@ def run(args: argparse.Namespace) -> int:
         components=components if args.component else None,
         trusted_issuers=args.trust or None,
         learner=learner or None,
+        challenge=args.challenge,
+        domain=args.domain,
         trust_anchors=_anchors(args.trust_anchor),
         fetcher=fetcher,
         status_lists=status_lists_from(args),
@@ -189,7 +178,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     parser.add_argument("file")
     parser.add_argument(
-        "--challenge", help="for a presentation: the challenge you gave the holder (required)"
+        "--challenge",
+        help="for a presentation (also one holding --component credentials): the challenge "
+        "you gave the holder (required for a presentation)",
     )
     parser.add_argument(
         "--domain", help="for a presentation: your domain, which its proof must name"
@@ -218,18 +209,5 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="a CA certificate (PEM or DER) that JAdES seals may chain to; repeatable",
     )
     add_loader_options(parser)
-    parser.add_argument(
-        "--fetch",
-        action="store_true",
-        help="allow the network for did:web and https controller documents (https only, "
-        "public addresses only, size and time limits)",
-    )
-    parser.add_argument("--ca-file", help="with --fetch: trust these CA certificates instead")
-    parser.add_argument(
-        "--status-list",
-        action="append",
-        default=[],
-        metavar="[URL=]FILE",
-        help="a status list credential to check the status against (repeatable)",
-    )
+    add_status_options(parser)
     parser.set_defaults(run=run)

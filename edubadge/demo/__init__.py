@@ -18,9 +18,11 @@ from .baking import bake_badges
 from .batch import issue_batch
 from .checking import verify_all
 from .core import DemoRun, Say
+from .disclosure import disclose_components
 from .issuing import create_issuer, forge, issue_micro_credentials, issue_plain_badge
 from .jwt import issue_jwt
-from .stacking import break_the_stack, issue_modules, stack_certificate
+from .service import issue_over_the_vc_api
+from .stacking import break_the_stack, issue_modules, revoke_a_module, stack_certificate
 from .status import revoke_and_suspend
 from .wallet import issue_ecdsa_credentials, present_credentials
 
@@ -37,8 +39,11 @@ STEPS: tuple[Callable[[DemoRun], None], ...] = (
     stack_certificate,
     break_the_stack,
     revoke_and_suspend,
+    revoke_a_module,  # after revoke_and_suspend: it republishes the lists that step listed
     issue_ecdsa_credentials,
     present_credentials,
+    disclose_components,
+    issue_over_the_vc_api,
     verify_all,
 )
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from cryptography import x509
 
+from .. import keys
 from ..issuer import Issuer
 from ..jsonld.loader import DocumentLoader
 from ..keys.signer import Signer
@@ -32,7 +33,16 @@ class DemoRun:
     holders: dict[str, Signer] = field(default_factory=dict)
     # presentation file -> (challenge, domain) its verifier expects
     challenges: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # status list credentials by URL, as published at a named moment ("award")
+    snapshots: dict[str, dict[str, Any]] = field(default_factory=dict)
     step: int = 0
+
+    def holder(self, name: str) -> str:
+        """A learner's wallet DID (a did:key), made on first use, the same in every step; its
+        key signs the learner's presentations (`holders[name]`)."""
+        if name not in self.holders:
+            self.holders[name] = keys.generate()
+        return self.holders[name].id.split("#", 1)[0]
 
     def heading(self, text: str) -> None:
         """Announce the next step."""
@@ -65,6 +75,12 @@ class DemoRun:
         self.manifest.append(
             {"file": name, "role": role, "format": format, "suite": suite, "expect": expect}
         )
+
+    def expect(self, name: str, verdict: str) -> None:
+        """A later step changed what an artifact verifies as (it revoked it, say)."""
+        for entry in self.manifest:
+            if entry["file"] == name:
+                entry["expect"] = verdict
 
     def read(self, name: str) -> Any:
         """An artifact written earlier."""

@@ -97,3 +97,19 @@ def module_record(module: dict[str, Any], learner: dict[str, Any]) -> MicroCrede
         achievement_id=module["id"],
         credits=[{"framework": "ECTS", "points": module["ects"]}],
     )
+
+
+# --- a minor the holder can show in part (ecdsa-sd-2023): two of the modules ----------------
+
+MINOR: dict[str, Any] = {
+    **CERTIFICATE,
+    "title": "Minor in Data Skills",
+    "description": "Awarded for two modules of data analysis, statistics or visualisation.",
+    "achievement_id": "https://www.example-uas.eu/achievements/minor-data-skills",
+}
+MINOR_RULE: dict[str, Any] = {
+    "nOf": [
+        {"atLeast": 2, "of": [_UNI + "python", _UNI + "statistics", _COLLEGE + "visualisation"]}
+    ],
+    "minimumCredits": 10,
+}

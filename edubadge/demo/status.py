@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from ..issuer import Issuer
 from ..status.lists import StatusLists
 from .core import DemoRun
@@ -52,3 +55,9 @@ def revoke_and_suspend(run: DemoRun) -> None:
         run.add(name, role="status-list", format="vc", suite=university.suite, expect="verified")
         run.say(f"   {name} -> {p.url}")
     run.say(f"   serve {LIST_FOLDER}/ at {STATUS_BASE_URL}/ (_headers and .htaccess set the ttl)")
+
+
+def republish(run: DemoRun) -> dict[str, Any]:
+    """Publish the university's lists again, as its cron job would; the documents by URL."""
+    published = run.issuers["university"].publish_status(run.directory / LIST_FOLDER, actor="cron")
+    return {p.url: json.loads(p.file.read_text("utf-8")) for p in published}

@@ -29,15 +29,15 @@ def issue_ecdsa_credentials(run: DemoRun) -> None:
     run.heading("A second institution signs with ECDSA P-256; its learner holds a did:key")
     key = keys.generate("P-256")
     profile = Organisation.model_validate({"id": key.controller, **PARTNER})
-    holder = keys.generate()
-    run.holders["lotte"] = holder
-    learner = {**LEARNERS[0], "id": holder.controller}
+    run.issuers["partner"] = Issuer(profile, key, suite="ecdsa-sd-2023")
+    holder = run.holder("lotte")
+    learner = {**LEARNERS[0], "id": holder}
     for name, document in (
         ("partner-did.json", keys.resolve_did_key(key.controller)),
-        ("holder-did.json", keys.resolve_did_key(holder.controller)),
+        ("holder-did.json", keys.resolve_did_key(holder)),
     ):
         run.write(name, document, role="public-key", format="did", suite=None, expect="verified")
-    run.say(f"   issuer {key.controller[:24]}..., holder {holder.controller[:24]}...")
+    run.say(f"   issuer {key.controller[:24]}..., holder {holder[:24]}...")
 
     rdfc = Issuer(profile, key, suite="ecdsa-rdfc-2019").issue(course_record(learner))
     run.write(

@@ -6,12 +6,15 @@
 - `unbundle(modules, issuer, part_of=...)` issues module credentials that say which
   programme they are part of.
 - `edubadge.verify(stacked, components=[...])` checks a stack as a whole.
+- `disclose(stacked, components)` lets a holder show a selectively disclosable stack
+  (ecdsa-sd-2023) with only some of its components.
 - `component_digest(credential)` recomputes a pin's digest.
 """
 
 from .build import stack, unbundle
 from .components import is_stack, pins_of, rule_of, select_components
 from .digest import component_digest, digest_matches
+from .disclose import disclose
 from .rules import Choice, ClauseOutcome, StackRule
 from .terms import STACKING_CONTEXT
 from .verify import ComponentOutcome, StackReport, check_stack
@@ -26,6 +29,7 @@ __all__ = [
     "check_stack",
     "component_digest",
     "digest_matches",
+    "disclose",
     "is_stack",
     "pins_of",
     "rule_of",

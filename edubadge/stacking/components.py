@@ -19,13 +19,15 @@ from .rules import StackRule, credit_points
 from .terms import COMPONENT_MEDIA_TYPE, RULE
 
 PRESENTATION_TYPE = "VerifiablePresentation"
+PIN_MEMBERS = ("relatedResource", "evidence")
 
 
 @dataclass(frozen=True)
 class Pin:
-    """A `relatedResource` entry that pins a component credential by id and digest."""
+    """An entry that pins a component credential by id and digest, and where it is
+    (`$.relatedResource[i]`, or `$.evidence[i]` in a selectively disclosable stack)."""
 
-    index: int
+    path: str
     id: str
     digests: tuple[str, ...]
 
@@ -90,14 +92,27 @@ def facts_of(credential: Mapping[str, Any]) -> Facts:
 
 
 def pins_of(credential: Mapping[str, Any]) -> list[Pin]:
-    """The components a credential pins: `relatedResource` entries of media type application/vc."""
-    pins = []
-    for i, entry in enumerate(as_list(credential.get("relatedResource"))):
-        if not isinstance(entry, Mapping) or entry.get("mediaType") != COMPONENT_MEDIA_TYPE:
-            continue
-        digests = tuple(d for d in as_list(entry.get("digestMultibase")) if isinstance(d, str))
-        if isinstance(entry.get("id"), str):
-            pins.append(Pin(i, entry["id"], digests))
+    """The components a credential pins: entries of media type application/vc with an id, in
+    `relatedResource` (VC 2.0's place) and then in `evidence` (where a selectively disclosable
+    stack pins them: VC 2.0 keeps `relatedResource` for what is always disclosed). Evidence
+    for an id `relatedResource` already pins adds its digests to that pin (all must match)."""
+    pins: list[Pin] = []
+    for member in PIN_MEMBERS:
+        value = credential.get(member)
+        entries = value if isinstance(value, list) else [value]
+        for i, entry in enumerate(entries):
+            if not isinstance(entry, Mapping) or entry.get("mediaType") != COMPONENT_MEDIA_TYPE:
+                continue
+            digests = tuple(d for d in as_list(entry.get("digestMultibase")) if isinstance(d, str))
+            if not isinstance(entry.get("id"), str) or (member == "evidence" and not digests):
+                continue
+            known = [n for n, pin in enumerate(pins) if pin.id == entry["id"]]
+            if member == "evidence" and known:
+                pin = pins[known[0]]
+                pins[known[0]] = Pin(pin.path, pin.id, pin.digests + digests)
+                continue
+            path = f"$.{member}[{i}]" if isinstance(value, list) else f"$.{member}"
+            pins.append(Pin(path, entry["id"], digests))
     return pins
 
 

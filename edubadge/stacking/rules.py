@@ -30,6 +30,7 @@ RULE_TYPE = "StackingRule"
 CHOICE_TYPE = "AchievementChoice"
 _RULE_KEYS = {"type", "allOf", "nOf", "minimumCredits", "sameLearner", "validAtAward"}
 _CHOICE_KEYS = {"type", "atLeast", "of"}
+_EVERY_COMPONENT = {"sameLearner", "validAtAward"}  # clauses each shown component must meet
 
 
 @dataclass(frozen=True)
@@ -54,15 +55,24 @@ class RuleInput:
 
 @dataclass(frozen=True)
 class ClauseOutcome:
-    """One clause of the rule: its name, whether it held, and why."""
+    """One clause of the rule: its name, whether it held, and why.
+
+    `attested` marks a clause of a selectively disclosed stack that the disclosed components
+    alone do not show: it passes on the issuer's word (the issuer checked it over every
+    component when it awarded the stack), not on the verifier's own check.
+    """
 
     name: str
     passed: bool
     detail: str
+    attested: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
-        return {"clause": self.name, "passed": self.passed, "detail": self.detail}
+        data: dict[str, Any] = {"clause": self.name, "passed": self.passed, "detail": self.detail}
+        if self.attested:
+            data["attested"] = True
+        return data
 
 
 def _number(value: Decimal) -> int | float:
@@ -142,8 +152,32 @@ class StackRule:
             valid_at_award=bool(flags["validAtAward"]),
         )
 
-    def evaluate(self, parts: Sequence[RuleInput]) -> list[ClauseOutcome]:
-        """Every clause of the rule over the presented components, in rule order."""
+    def evaluate(self, parts: Sequence[RuleInput], *, partial: bool = False) -> list[ClauseOutcome]:
+        """Every clause of the rule over the presented components, in rule order.
+
+        `partial`: the components are a selective disclosure of the stack's, so `allOf`, `nOf`
+        and `minimumCredits`, which the undisclosed ones may satisfy, are attested by the
+        issuer when the disclosed ones alone fall short. `sameLearner` and `validAtAward` are
+        checked over what is disclosed either way.
+        """
+        outcomes = self._evaluate(parts)
+        if not partial:
+            return outcomes
+        shown = sum(1 for p in parts if p.verified)
+        return [
+            ClauseOutcome(
+                c.name,
+                True,
+                f"attested by the issuer at award time; the {shown} disclosed component(s) "
+                f"alone: {c.detail}",
+                attested=True,
+            )
+            if not c.passed and c.name not in _EVERY_COMPONENT
+            else c
+            for c in outcomes
+        ]
+
+    def _evaluate(self, parts: Sequence[RuleInput]) -> list[ClauseOutcome]:
         counted = [p for p in parts if p.verified]
         have = {p.achievement for p in counted if p.achievement}
         outcomes = []

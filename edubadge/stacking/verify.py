@@ -1,14 +1,16 @@
 """Checking a stack against the components presented with it (used by `verify` and `stack`).
 
-`check_stack` matches every presented credential (presentations are opened) to the pin that
-names it, verifies each pinned component with the caller's `verify_one` (the same `verify()`,
-so every check it has, status included, applies to components), then checks the digest, the
-validity at award time, the learner binding and the trust list, and finally the rule.
+`check_stack` matches every presented credential (presentations are opened, a signed one
+only after its own proof is checked) to the pin that names it, verifies each pinned component
+with the caller's `verify_one` (the same `verify()`, so every check it has, status included,
+applies to components), then checks the digest, the validity at award time, the learner
+binding and the trust list, and finally the rule.
 
 Each component gets a named outcome; the reasons a component fails are stable names:
 the ids of its own failed checks (`parse`, `proof`, `issuer-key`, `status`, ...), and
 `digest`, `missing`, `not-pinned`, `duplicate`, `counted-twice`, `cycle`, `learner`,
-`valid-at-award`, `untrusted-issuer`, `format`.
+`valid-at-award`, `untrusted-issuer`, `format`, `presentation` (the signed presentation it
+came in does not verify).
 """
 
 from __future__ import annotations
@@ -18,18 +20,30 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from ..datamodel import parse_datetime_stamp
+from ..datamodel import parse_datetime_stamp, types_of
 from ..errors import InputError, InvalidFieldsError
 from ..parsing import load_document
-from .components import Facts, Pin, credentials_in, facts_of, is_stack, pins_of, rule_of
+from ..presentations import holder_id
+from .components import (
+    PRESENTATION_TYPE,
+    Facts,
+    Pin,
+    credentials_in,
+    facts_of,
+    is_stack,
+    pins_of,
+    rule_of,
+)
 from .digest import component_digest, digest_matches
 from .learner import bind
 from .rules import ClauseOutcome, RuleInput, StackRule
 
 if TYPE_CHECKING:
+    from ..presentations import PresentationResult
     from ..verifier import VerificationResult
 
 VerifyOne = Callable[[Any, "Sequence[Any] | None"], "VerificationResult"]
+CheckPresentation = Callable[[Any], "PresentationResult"]
 MAX_NESTING = 8
 
 # reason -> VC 2.0 ProblemDetails kind (problems.PROBLEM_TYPES); own-check reasons are
@@ -44,7 +58,9 @@ REASON_KINDS = {
     "learner": "LEARNER_MISMATCH",
     "valid-at-award": "NOT_VALID_AT_AWARD",
     "untrusted-issuer": "UNTRUSTED_ISSUER",
+    "presentation": "COMPONENT_PRESENTATION_INVALID",
 }
+UNSIGNED_CONTAINER = "an unsigned presentation: only a container, nothing binds it to a holder"
 
 
 @dataclass
@@ -53,7 +69,8 @@ class ComponentOutcome:
 
     id: str | None
     where: str | None = None
-    pin: int | None = None
+    pin: str | None = None  # the pin's JSON path in the stack
+    presentation: str | None = None  # how it arrived, when inside a presentation
     name: str | None = None
     issuer: str | None = None
     issuer_name: str | None = None
@@ -82,11 +99,15 @@ class ComponentOutcome:
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
         data: dict[str, Any] = {"id": self.id, "outcome": self.outcome}
-        for key, value in (("where", self.where), ("name", self.name), ("issuer", self.issuer)):
+        for key, value in (
+            ("where", self.where),
+            ("pin", self.pin),
+            ("presentation", self.presentation),
+            ("name", self.name),
+            ("issuer", self.issuer),
+        ):
             if value is not None:
                 data[key] = value
-        if self.pin is not None:
-            data["pin"] = f"$.relatedResource[{self.pin}]"
         if self.failures:
             data["reasons"] = [{"reason": r, "detail": d} for r, d in self.failures.items()]
         return data
@@ -116,6 +137,8 @@ class _Presented:
     where: str
     document: dict[str, Any] | None
     error: str | None = None
+    via: str | None = None  # the presentation it came in, described
+    refused: str | None = None  # why that presentation is not trusted
 
     @property
     def id(self) -> str | None:
@@ -123,8 +146,47 @@ class _Presented:
         return value if isinstance(value, str) else None
 
 
-def _load(items: Sequence[Any], warnings: list[str]) -> list[_Presented]:
+@dataclass
+class _Container:
+    """What the presentation a component came in says about it."""
+
+    via: str | None = None
+    refused: str | None = None
+    holder: str | None = None
+
+
+def _container(
+    value: Any, where: str, check: CheckPresentation | None, warnings: list[str]
+) -> _Container:
+    """Check a presentation before its credentials are trusted (a credential: nothing to do)."""
+    if not (isinstance(value, Mapping) and PRESENTATION_TYPE in types_of(value)):
+        return _Container()
+    if "proof" not in value:
+        warnings.append(
+            f"{where} is an unsigned presentation: only a container of signed credentials; "
+            "nothing binds them to a holder"
+        )
+        return _Container(UNSIGNED_CONTAINER)
+    if check is None:
+        return _Container(refused="no verifier for the presentation's proof was given")
+    result = check(value)
+    holder = holder_id(result.document or {})
+    warnings += [f"{where}: {w}" for w in result.warnings]
+    if not result.verified:
+        detail = result.problems[0].detail if result.problems else "its proof did not verify"
+        return _Container(f"a presentation that does not verify ({where})", detail, holder)
+    bound = [c.detail for c in result.checks if c.id in ("holder", "challenge") and c.passed]
+    return _Container(
+        "a signed presentation: " + "; ".join(bound or ["proof verified"]), None, holder
+    )
+
+
+def _load(
+    items: Sequence[Any], warnings: list[str], check: CheckPresentation | None
+) -> tuple[list[_Presented], set[str]]:
+    """The presented credentials, and the holders of the signed presentations among them."""
     presented = []
+    holders = set()
     for i, item in enumerate(items):
         where = f"components[{i}]"
         try:
@@ -133,17 +195,16 @@ def _load(items: Sequence[Any], warnings: list[str]) -> list[_Presented]:
         except InputError as error:
             presented.append(_Presented(where, None, error.message))
             continue
-        if inner[0][0] and isinstance(value, Mapping) and "proof" in value:
-            warnings.append(
-                f"{where} is a signed presentation: its proof is not checked here; "
-                "the credentials in it are verified one by one"
-            )
+        container = _container(value, where, check, warnings)
+        if container.holder is not None and container.refused is None:
+            holders.add(container.holder)
         for suffix, credential in inner:
-            if isinstance(credential, dict):
-                presented.append(_Presented(where + suffix, credential))
-            else:
-                presented.append(_Presented(where + suffix, None, "a credential is a JSON object"))
-    return presented
+            document = credential if isinstance(credential, dict) else None
+            unreadable = None if document is not None else "a credential is a JSON object"
+            presented.append(
+                _Presented(where + suffix, document, unreadable, container.via, container.refused)
+            )
+    return presented, holders
 
 
 def award_time(stacked: Mapping[str, Any]) -> datetime | None:
@@ -174,22 +235,22 @@ def _tree_problems(
     """Cycles (a stack that contains itself) and components counted twice across the tree."""
     own = stacked.get("id")
     seen: dict[str, int] = {}
-    for pin in pins:
-        outcome = outcomes[pin.index]
+    for n, pin in enumerate(pins):
+        outcome = outcomes[n]
         below: list[tuple[str, tuple[str, ...]]] = [(pin.id, pin.digests)]
-        presented = assigned.get(pin.index)
+        presented = assigned.get(n)
         if presented is not None and presented.document is not None:
             below += _subtree(presented.document, by_id)
         for credential_id, digests in below:
             if credential_id == own:
                 outcome.fail("cycle", f"{pin.id} contains the stack {own} itself")
             for key in (credential_id, *digests):
-                if key in seen and seen[key] != pin.index:
+                if key in seen and seen[key] != n:
                     other = outcomes[seen[key]]
                     detail = f"{credential_id} is counted by both {pin.id} and {other.id}"
                     outcome.fail("counted-twice", detail)
                     other.fail("counted-twice", detail)
-                seen.setdefault(key, pin.index)
+                seen.setdefault(key, n)
 
 
 def _own_check_failures(result: VerificationResult, outcome: ComponentOutcome) -> None:
@@ -215,10 +276,19 @@ def check_stack(
     presented_items: Sequence[Any],
     *,
     verify_one: VerifyOne,
+    check_presentation: CheckPresentation | None = None,
     trusted_issuers: Collection[str] | None = None,
     learner: Mapping[str, str] | None = None,
+    partial: bool = False,
+    require_status: bool = False,
 ) -> StackReport:
-    """Check the components presented with a stack, then its rule (see the module docstring)."""
+    """Check the components presented with a stack, then its rule (see the module docstring).
+
+    `check_presentation` checks a signed presentation's own proof (holder, challenge, domain)
+    before its credentials count. `partial`: the stack is a selective disclosure, its pins
+    only the disclosed ones (see `StackRule.evaluate`). `require_status` (the builder): a
+    component with a `credentialStatus` whose status could not be checked fails as `status`.
+    """
     pins = pins_of(stacked)
     rule_problems: list[tuple[str, str]] = []
     try:
@@ -228,49 +298,56 @@ def check_stack(
     award = award_time(stacked)
     stack_subject = facts_of(stacked).subject if _readable(stacked) else {}
     warnings: list[str] = []
-    presented = _load(presented_items, warnings)
+    presented, holders = _load(presented_items, warnings, check_presentation)
+    learner_id = stack_subject.get("id")
+    for holder in sorted(holders - {learner_id}) if isinstance(learner_id, str) else ():
+        warnings.append(f"components presented by {holder}, not by the learner {learner_id}")
     by_id: dict[str, _Presented] = {}
     for item in presented:
         if item.id is not None:
             by_id.setdefault(item.id, item)
 
-    outcomes = {pin.index: ComponentOutcome(pin.id, pin=pin.index) for pin in pins}
+    outcomes = {n: ComponentOutcome(pin.id, pin=pin.path) for n, pin in enumerate(pins)}
     assigned: dict[int, _Presented] = {}
     used: set[int] = set()
-    for pin in pins:
+    for n, pin in enumerate(pins):
         candidates = [p for p in presented if p.id == pin.id and id(p) not in used]
         # with several copies of one id, the one that matches the pin is the component
         matching = [p for p in candidates if _matches(p, pin)]
         if matching or candidates:
             chosen = (matching or candidates)[0]
-            assigned[pin.index] = chosen
+            assigned[n] = chosen
             used.add(id(chosen))
     inner: dict[int, list[_Presented]] = {}
-    for index, item in assigned.items():
+    for n, item in assigned.items():
         if item.document is not None and is_stack(item.document):
             members = _members(item.document, presented)
-            inner[index] = members
+            inner[n] = members
             used.update(id(m) for m in members)
 
     _tree_problems(stacked, pins, assigned, by_id, outcomes)
     inputs: list[tuple[int, RuleInput]] = []
     achievements: dict[str, int] = {}
-    for pin in pins:
-        outcome = outcomes[pin.index]
-        if pin.index not in assigned:
+    for n, pin in enumerate(pins):
+        outcome = outcomes[n]
+        if n not in assigned:
             outcome.fail("missing", f"pinned component {pin.id} was not presented")
             continue
-        item = assigned[pin.index]
-        outcome.where = item.where
+        item = assigned[n]
+        outcome.where, outcome.presentation = item.where, item.via
+        if item.refused is not None:
+            outcome.fail("presentation", item.refused)
         if item.document is None:
             outcome.fail("parse", item.error or "unreadable")
             continue
         document = item.document
         if not _matches(item, pin):
             outcome.fail("digest", f"{pin.id} does not match its pinned digest")
-        below = [m.document for m in inner.get(pin.index, []) if m.document is not None]
+        below = [m.document for m in inner.get(n, []) if m.document is not None]
         outcome.result = verify_one(document, below or None)
         _own_check_failures(outcome.result, outcome)
+        if require_status:
+            _require_status(outcome.result, outcome)
         try:
             facts = facts_of(document)
         except InputError as error:
@@ -284,8 +361,8 @@ def check_stack(
         if trusted_issuers is not None and facts.issuer not in trusted_issuers:
             outcome.fail("untrusted-issuer", f"issuer {facts.issuer} is not in the trust list")
         if facts.achievement is not None:
-            first = achievements.setdefault(facts.achievement, pin.index)
-            if first != pin.index:
+            first = achievements.setdefault(facts.achievement, n)
+            if first != n:
                 detail = f"achievement {facts.achievement} is counted twice"
                 outcome.fail("counted-twice", detail)
                 outcomes[first].fail("counted-twice", detail)
@@ -303,27 +380,56 @@ def check_stack(
             same_learner=binding.outcome == "matched",
             valid_at_award=late is None,
         )
-        inputs.append((pin.index, entry))
+        inputs.append((n, entry))
     # learner and award-time failures are their own clauses; anything else stops it counting
     own_clauses = {"learner", "valid-at-award"}
-    settled = [
-        replace(e, verified=set(outcomes[index].failures) <= own_clauses) for index, e in inputs
-    ]
+    settled = [replace(e, verified=set(outcomes[n].failures) <= own_clauses) for n, e in inputs]
     extra = []
     for item in presented:
         if id(item) in used:
             continue
-        outcome = ComponentOutcome(item.id, where=item.where)
+        outcome = ComponentOutcome(item.id, where=item.where, presentation=item.via)
         if item.document is None:
             outcome.fail("parse", item.error or "unreadable")
         elif item.id in {p.id for p in pins}:
             outcome.fail("duplicate", f"{item.id} is presented more than once")
         else:
-            outcome.fail("not-pinned", f"{item.id or '(no id)'} is not pinned by the stack")
+            hidden = " (or its pin was not disclosed)" if partial else ""
+            outcome.fail("not-pinned", f"{item.id or '(no id)'} is not pinned by the stack{hidden}")
         extra.append(outcome)
-    clauses = rule.evaluate(settled) if not rule_problems else []
-    components = [outcomes[p.index] for p in pins] + extra
+    clauses = rule.evaluate(settled, partial=partial) if not rule_problems else []
+    components = [outcomes[n] for n in range(len(pins))] + extra
     return StackReport(components, clauses, rule_problems, warnings)
+
+
+def _require_status(result: VerificationResult, outcome: ComponentOutcome) -> None:
+    """At award time a component's status must have been read, not merely not found set;
+    below a nested stack too."""
+    unread = _unread_status(result)
+    if unread is None:
+        return
+    where, why = unread
+    below = "" if where == outcome.id else f" (below it: {where})"
+    why = "" if why.startswith("not asked") else f" ({why})"
+    outcome.fail(
+        "status",
+        f"not checked at award time{below}{why}: give the issuers' published status lists "
+        "(status_lists=, --status-list) or a fetcher (--fetch)",
+    )
+
+
+def _unread_status(result: VerificationResult) -> tuple[str, str] | None:
+    """(id, why) of the first credential in a verification, a nested stack's components
+    included, that carries a status no one could read."""
+    document = result.document or {}
+    checked = [c for c in result.checks if c.id == "status"]
+    if document.get("credentialStatus") and checked and checked[0].outcome == "skipped":
+        return str(document.get("id")), checked[0].detail
+    for component in result.components:
+        found = None if component.result is None else _unread_status(component.result)
+        if found is not None:
+            return found
+    return None
 
 
 def _readable(credential: Mapping[str, Any]) -> bool:
