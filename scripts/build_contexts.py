@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import urllib.request
 from pathlib import Path
 
 from generated_files import write_or_check
@@ -110,9 +111,25 @@ PINNED: dict[str, list[tuple[str, str, str]]] = {
     ],
 }
 
+# Contexts no registry package carries, taken from the URL their publisher serves them at:
+# (context URLs it is known by, file written, URL fetched). The Europass EDC application
+# profile context is published by EU Vocabularies (ELM 3.2 / EDC AP 1.2.0); EDCI's
+# credentials name it with http, EBSI's with https.
+PUBLISHED: list[tuple[tuple[str, ...], str, str]] = [
+    (
+        (
+            "http://data.europa.eu/snb/model/context/edc-ap",
+            "https://data.europa.eu/snb/model/context/edc-ap",
+        ),
+        "edc-ap-context.jsonld",
+        "https://data.europa.eu/snb/model/context/edc-ap",
+    ),
+]
+
 # Contexts the project itself authors (kept in contexts/ by hand, listed in the manifest).
 OWN_CONTEXTS: list[tuple[str, str]] = [
     ("https://w3id.org/edubadge/stacking/v1", "edubadge-stacking-v1.jsonld"),
+    ("https://w3id.org/edubadge/ob3-extension/v1", "edubadge-ob3-extension-v1.jsonld"),
 ]
 
 JS_DUMP = """
@@ -177,6 +194,14 @@ def build() -> dict[str, bytes]:
                         "sha256": hashlib.sha256(data).hexdigest(),
                     }
                 )
+    for urls, name, source in PUBLISHED:
+        request = urllib.request.Request(source, headers={"Accept": "application/ld+json"})
+        with urllib.request.urlopen(request, timeout=60) as response:  # maintainer tool only
+            data = serialise(json.loads(response.read()))
+        files[name] = data
+        digest = hashlib.sha256(data).hexdigest()
+        for url in urls:
+            manifest.append({"url": url, "file": name, "source": source, "sha256": digest})
     for url, name in OWN_CONTEXTS:
         data = (OUT / name).read_bytes()
         files[name] = data

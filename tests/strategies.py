@@ -20,16 +20,27 @@ from edubadge.model import MicroCredential, Organisation
 from edubadge.model.vocab import (
     ACCREDITATION_TYPES,
     ASSESSMENT_TYPES,
+    ENTITLEMENT_TYPES,
     EQF,
+    LEARNING_SCHEDULES,
     LEARNING_SETTINGS,
     MODES,
+    SKILL_REUSE_LEVELS,
     SKILL_TYPES,
+    SUPERVISION,
     Vocabulary,
 )
 
 LANGUAGES = ("en", "nl", "fr", "de", "nl-BE", "fr-BE", "el", "bg", "sr-Latn", "pt-PT", "ga")
 COUNTRIES = ("BE", "NL", "DE", "FR", "IE", "EL", "GR", "PL", "FI", "PT", "NO", "CH", "XK", "TF")
-IDENTIFIER_SCHEMES = ("studentId", "nationalIdentityNumber", "sisSourcedId", "identifier", "esi")
+IDENTIFIER_SCHEMES = (
+    "studentId",
+    "nationalIdentityNumber",
+    "sisSourcedId",
+    "identifier",
+    "esi",
+    "Student ID",
+)
 
 # Any printable text: letters of every script, symbols, Markdown characters, emoji...
 _CHARS = st.characters(exclude_categories=("Cc", "Cs"))
@@ -126,6 +137,10 @@ def learner_data(draw: st.DrawFn, primary: str | None = None) -> dict[str, Any]:
         data["given_name"] = draw(texts(primary))
     if draw(st.integers(0, 3)):
         data["family_name"] = draw(texts(primary))
+    if draw(st.integers(0, 5)) == 0:
+        data["full_name"] = draw(texts(primary))
+    if draw(st.booleans()):
+        data["date_of_birth"] = draw(st.dates(min_value=datetime(1930, 1, 1).date())).isoformat()
     if draw(st.booleans()):
         data["email"] = draw(emails())
     identifiers = draw(
@@ -139,7 +154,7 @@ def learner_data(draw: st.DrawFn, primary: str | None = None) -> dict[str, Any]:
     )
     if identifiers:
         data["identifiers"] = identifiers
-    if not data:
+    if not {"id", "given_name", "family_name", "full_name", "email", "identifiers"} & set(data):
         data["family_name"] = draw(texts(primary))
     return data
 
@@ -162,6 +177,13 @@ def outcome_data(draw: st.DrawFn, primary: str) -> Any:
     outcome: dict[str, Any] = {"text": text}
     if draw(st.booleans()):
         outcome["skill_type"] = draw(concept(SKILL_TYPES))
+    if draw(st.booleans()):
+        outcome["reusability_level"] = draw(concept(SKILL_REUSE_LEVELS))
+    if draw(st.booleans()):
+        outcome["related_skills"] = [
+            {"iri": f"http://data.europa.eu/snb/dcf/{s}", "label": draw(texts(primary))}
+            for s in draw(st.lists(_slug, min_size=1, max_size=2, unique=True))
+        ]
     skills = [_esco_skill(draw, primary) for _ in range(draw(st.integers(0, 3)))]
     if skills:
         outcome["esco_skills"] = skills
@@ -170,10 +192,14 @@ def outcome_data(draw: st.DrawFn, primary: str) -> Any:
 
 @st.composite
 def microcredential_data(
-    draw: st.DrawFn, *, complete: bool = True, with_ids: bool | None = None
+    draw: st.DrawFn,
+    *,
+    complete: bool = True,
+    with_ids: bool | None = None,
+    optional: bool = True,
 ) -> dict[str, Any]:
     """MicroCredential input (JSON form). `with_ids`: True/False/None = id and
-    achievement_id always/never/sometimes."""
+    achievement_id always/never/sometimes; `optional`: also draw the optional elements."""
     primary = draw(st.sampled_from(LANGUAGES))
     data: dict[str, Any] = {}
     if draw(st.booleans()) or primary != "en":
@@ -189,7 +215,12 @@ def microcredential_data(
     data["learner"] = draw(learner_data(primary))
     if draw(st.booleans()):
         data["awarding_bodies"] = draw(
-            st.lists(organisation_data(with_country=None, primary=primary), min_size=1, max_size=3)
+            st.lists(
+                organisation_data(with_country=None, primary=primary),
+                min_size=1,
+                max_size=3,
+                unique_by=lambda o: o["id"],
+            )
         )
     issued = draw(
         st.datetimes(
@@ -224,8 +255,15 @@ def microcredential_data(
     if draw(st.booleans()):
         data["learning_setting"] = draw(concept(LEARNING_SETTINGS))
     data["quality_assurance"] = [
-        _quality_assurance(draw, primary) for _ in range(draw(st.integers(1, 2)))
+        _quality_assurance(draw, primary, n) for n in range(draw(st.integers(1, 2)))
     ]
+    first, *rest = data["quality_assurance"]
+    if rest and ACCREDITATION_TYPES.lookup(first["type"]) == ACCREDITATION_TYPES.lookup(
+        rest[0]["type"]
+    ):
+        data["quality_assurance"].pop()  # two QAs of one type: keep them distinct
+    if optional:
+        data.update(draw(optional_data(primary)))
     if not complete:
         for key in draw(st.sets(st.sampled_from(_DROPPABLE))):
             data.pop(key, None)
@@ -246,22 +284,97 @@ _DROPPABLE = (
 )
 
 
-def _quality_assurance(draw: st.DrawFn, primary: str) -> dict[str, Any]:
+def _quality_assurance(draw: st.DrawFn, primary: str, n: int) -> dict[str, Any]:
     qa: dict[str, Any] = {"type": draw(concept(ACCREDITATION_TYPES))}
     if draw(st.booleans()):
-        qa["body"] = draw(organisation_data(with_country=None, primary=primary))
+        # an id of its own: one organisation id, one description (JSON-LD merges same-id nodes)
+        body = draw(organisation_data(with_country=None, primary=primary))
+        qa["body"] = {**body, "id": f"{body['id']}#qa-body-{n}"}
     if draw(st.booleans()):
         qa["decision"] = draw(texts(None, paragraphs=True))
     if draw(st.booleans()):
-        qa["id"] = draw(iris())
+        qa["id"] = f"{draw(iris())}#qa-{n}"
     return qa
 
 
+_ISCED = ("00", "001", "0613", "0688", "041", "0412", "10", "1015", "05", "0588")
+_NQF = ("c_c392e7a2", "c_009d9566", "c_01169e3f", "c_027221dd", "c_02d8bc18")
+
+
+def _labelled_concepts(draw: st.DrawFn, codes: tuple[str, ...], base: str) -> list[Any]:
+    chosen = draw(st.lists(st.sampled_from(codes), max_size=2, unique=True))
+    return [
+        {"iri": f"{base}{c}", "label": draw(_lines)} if draw(st.booleans()) else c for c in chosen
+    ]
+
+
+def _related(draw: st.DrawFn, primary: str) -> list[dict[str, Any]]:
+    ids = draw(st.lists(iris(), max_size=2, unique=True))
+    return [{"id": i, "title": draw(texts(primary))} for i in ids]
+
+
+@st.composite
+def optional_data(draw: st.DrawFn, primary: str) -> dict[str, Any]:
+    """The optional Annex I elements (Part II and the rest), each present or not."""
+    snb = "http://data.europa.eu/snb"
+    candidates: dict[str, Any] = {
+        "learning_outcome_summary": texts(None, paragraphs=True),
+        "nqf_levels": st.builds(lambda: None),
+        "isced_fields": st.builds(lambda: None),
+        "learning_schedule": concept(LEARNING_SCHEDULES),
+        "prerequisites": texts(None, paragraphs=True),
+        "partial_qualification": st.booleans(),
+        "further_information": texts(None, paragraphs=True),
+        "homepage": _slug.map(lambda s: f"https://{s}.example.org/course"),
+        "languages": st.lists(
+            st.sampled_from(["en", "nl", "fr", "de", "ga", "el"]),
+            min_size=1,
+            max_size=2,
+            unique=True,
+        ),
+        "valid_until": st.just("2045-01-01T00:00:00Z"),
+    }
+    data: dict[str, Any] = {}
+    for key, strategy in candidates.items():
+        if draw(st.booleans()):
+            data[key] = draw(strategy)
+    if "nqf_levels" in data:
+        data["nqf_levels"] = _labelled_concepts(draw, _NQF, f"{snb}/qdr/")
+    if "isced_fields" in data:
+        data["isced_fields"] = _labelled_concepts(draw, _ISCED, f"{snb}/isced-f/")
+    if draw(st.booleans()):
+        grade: dict[str, Any] = {"value": draw(texts(None))}
+        if draw(st.booleans()):
+            grade["scheme"] = {"title": draw(texts(None))}
+            if draw(st.booleans()):
+                grade["scheme"]["description"] = draw(texts(None, paragraphs=True))
+        data["grade"] = grade
+        if draw(st.booleans()):
+            data["supervision"] = draw(concept(SUPERVISION))
+    for key in ("is_part_of", "has_part"):
+        if draw(st.booleans()):
+            data[key] = _related(draw, primary)
+    if draw(st.booleans()):
+        data["entitles_to"] = [
+            {"title": draw(texts(None)), "type": draw(concept(ENTITLEMENT_TYPES)), "id": i}
+            for i in draw(st.lists(iris(), max_size=2, unique=True))
+        ]
+    if draw(st.booleans()):
+        urls = draw(st.lists(_slug, min_size=1, max_size=2, unique=True))
+        data["supplementary_documents"] = [
+            {"url": f"https://docs.example.org/{u}", "title": draw(texts(None))}
+            if draw(st.booleans())
+            else f"https://docs.example.org/{u}"
+            for u in urls
+        ]
+    return data
+
+
 def microcredentials(
-    *, complete: bool = True, with_ids: bool | None = None
+    *, complete: bool = True, with_ids: bool | None = None, optional: bool = True
 ) -> st.SearchStrategy[MicroCredential]:
     """Valid micro-credentials; see `microcredential_data`."""
-    return microcredential_data(complete=complete, with_ids=with_ids).map(
+    return microcredential_data(complete=complete, with_ids=with_ids, optional=optional).map(
         MicroCredential.model_validate
     )
 
@@ -290,6 +403,7 @@ __all__ = [
     "lines",
     "microcredential_data",
     "microcredentials",
+    "optional_data",
     "organisation_data",
     "organisations",
     "outcome_data",

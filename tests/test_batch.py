@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
 
 import edubadge
 from edubadge import keys
@@ -19,6 +20,8 @@ from edubadge.demo.data import LEARNERS, course_record
 from edubadge.errors import InputError
 from edubadge.issuer import Issuer
 from edubadge.model import MicroCredential, Organisation, load_microcredential
+
+from .strategies import microcredentials
 
 
 @pytest.fixture(scope="module")
@@ -193,3 +196,61 @@ def test_cli_issue_batch_reports_failures_and_resumes(
     assert main(args) == 1
     assert "0 issued, 4 skipped, 1 failed" in capsys.readouterr().out
     assert os.stat(key_file).st_mode & 0o077 == 0
+
+
+class _WriterStore(DirectoryStore):
+    """A DirectoryStore that also notes which process wrote each group of files."""
+
+    def put_many(self, items: Sequence[tuple[str, dict[str, Any]]]) -> None:
+        super().put_many(items)
+        (self.directory / f"writer-{os.getpid()}").touch()
+
+
+def test_workers_write_the_store_and_send_back_only_keys(key_file: Path, tmp_path: Path) -> None:
+    store = _WriterStore(tmp_path / "out")
+    issuer = _issuer(key_file)
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        outcomes = _by_status(
+            issuer.issue_many(
+                _records(10, broken=(3,)), pool, key_file=key_file, store=store, chunk_size=3
+            )
+        )
+    assert len(outcomes["issued"]) == 9 and len(outcomes["failed"]) == 1
+    assert all(o.credential is None for o in outcomes["issued"])
+    writers = {p.name for p in store.directory.glob("writer-*")}
+    assert writers and f"writer-{os.getpid()}" not in writers
+    for outcome in outcomes["issued"]:
+        assert edubadge.verify(store.get(outcome.key)).verified
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        again = _by_status(issuer.issue_many(_records(10), pool, key_file=key_file, store=store))
+    assert {o.key for o in again["skipped"]} == {o.key for o in outcomes["issued"]}
+    assert len(again["issued"]) == 1  # the record that was broken is now whole
+
+
+@given(microcredentials())
+def test_a_record_crosses_to_a_worker_as_json_unchanged(record: MicroCredential) -> None:
+    data = json.loads(json.dumps(record.model_dump(mode="json", exclude_none=True)))
+    assert MicroCredential.model_validate(data) == record
+
+
+class _FullStore(DirectoryStore):
+    """A DirectoryStore whose disk is full."""
+
+    def put_many(self, items: Sequence[tuple[str, dict[str, Any]]]) -> None:
+        raise OSError(28, "No space left on device")
+
+
+def test_a_store_a_worker_cannot_write_fails_that_chunk_only(
+    key_file: Path, tmp_path: Path
+) -> None:
+    store = _FullStore(tmp_path / "full")
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        outcomes = list(
+            _issuer(key_file).issue_many(
+                _records(4, broken=(1,)), pool, key_file=key_file, store=store, chunk_size=2
+            )
+        )
+    assert [o.status for o in outcomes] == ["failed"] * 4
+    assert sum("not stored" in (o.error or "") for o in outcomes) == 3
+    assert sum("NotAMicroCredentialError" in (o.error or "") for o in outcomes) == 1
+    assert not list(store.directory.iterdir())

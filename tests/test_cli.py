@@ -109,6 +109,8 @@ def test_demo_writes_artifacts_and_manifest(
         f"--status-list={tmp_path / e['file']}" for e in manifest if e["role"] == "status-list"
     ]
     assert lists
+    # a sealed EDC is trusted through the eSeal's root CA the demo publishes
+    lists += [f"--trust-anchor={tmp_path / e['file']}" for e in manifest if e["format"] == "x509"]
     for entry in manifest:
         assert set(entry) == {"file", "role", "format", "suite", "expect"}
         assert (tmp_path / entry["file"]).is_file()
@@ -125,6 +127,65 @@ def test_demo_writes_artifacts_and_manifest(
     assert "certificate.json against the lists published at award: VERIFIED" in out
     assert "component Applied Statistics: status: the credential is revoked" in out
     assert "module-2-statistics.json: status: the credential is revoked" in out  # the minor
+
+
+def test_issue_an_edc_and_convert_both_ways(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    request = json.loads(INPUT.read_text("utf-8"))
+    request["issuer"]["id"] = "https://www.example-university.be/"
+    for qa in request["quality_assurance"]:
+        qa["body"] = {"id": "https://www.nvao.net/", "name": "NVAO", "country": "NL"}
+    source = tmp_path / "input.json"
+    source.write_text(json.dumps(request), "utf-8")
+    unsealed = tmp_path / "edc.json"
+    assert (
+        main(["issue", str(source), "--format", "edc", "--unsealed", "--out", str(unsealed)]) == 0
+    )
+    document = json.loads(unsealed.read_text("utf-8"))
+    assert document["type"] == ["VerifiableCredential", "EuropeanDigitalCredential"]
+    badge = tmp_path / "badge.json"
+    assert main(["convert", str(unsealed), "--to", "ob3", "--out", str(badge)]) == 0
+    converted = json.loads(badge.read_text("utf-8"))
+    assert converted["credentialSubject"]["achievement"]["achievementType"] == "MicroCredential"
+    back = tmp_path / "back.json"
+    assert main(["convert", str(badge), "--to", "edc", "--out", str(back)]) == 0
+    again = json.loads(back.read_text("utf-8"))
+    assert again["credentialSubject"] == document["credentialSubject"]
+    assert main(["validate", str(back)]) == 0
+    assert "VALID" in capsys.readouterr().out
+
+
+def test_issue_edc_without_sealing_support_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import importlib
+
+    try:
+        importlib.import_module("edubadge.envelopes.jades")
+        pytest.skip("this build seals EDCs")
+    except ModuleNotFoundError:
+        pass
+    request = json.loads(INPUT.read_text("utf-8"))
+    request["issuer"]["id"] = "https://www.example-university.be/"
+    source = tmp_path / "input.json"
+    source.write_text(json.dumps(request), "utf-8")
+    assert main(["issue", str(source), "--format", "edc", "--cert", "c.pem", "--key", "k"]) == 2
+    assert "JAdES" in capsys.readouterr().err
+
+
+def test_validate_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    broken = json.loads(
+        (ROOT / "vectors" / "microcredential" / "ob3-credential.json").read_text("utf-8")
+    )
+    broken["credentialSubject"]["achievement"]["alignment"][0]["targetUrl"] = "https://x.example"
+    broken["credentialSubject"]["achievement"]["alignment"][0]["targetCode"] = "0"
+    path = tmp_path / "broken.json"
+    path.write_text(json.dumps(broken), "utf-8")
+    assert main(["validate", str(path), "--json"]) == 1
+    assert json.loads(capsys.readouterr().out)["issues"][0]["path"] == "eqf_level"
+    path.write_text("[]", "utf-8")
+    assert main(["validate", str(path)]) == 2
 
 
 def test_status_commands(

@@ -30,6 +30,8 @@ REQUIRED = {
     "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json",
     "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
     "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json",
+    "http://data.europa.eu/snb/model/context/edc-ap",
+    "https://data.europa.eu/snb/model/context/edc-ap",
 }
 
 
@@ -41,9 +43,10 @@ def test_manifest_records_source_and_digest() -> None:
     for entry in bundled_manifest():
         data = (contexts_dir() / entry["file"]).read_bytes()
         assert hashlib.sha256(data).hexdigest() == entry["sha256"], entry["file"]
-        assert (entry["source"].startswith("npm:") and "@" in entry["source"][5:]) or entry[
-            "source"
-        ] == "edubadge"
+        source = entry["source"]
+        registry = source.startswith("npm:") and "@" in source[5:]
+        published = source.startswith("https://")  # fetched from its publisher's URL
+        assert registry or published or source == "edubadge", entry
 
 
 @pytest.mark.parametrize("url", sorted(REQUIRED))
@@ -112,3 +115,16 @@ def test_loader_returns_copies() -> None:
 
 def test_shared_index_is_readable() -> None:
     assert "https://www.w3.org/ns/credentials/v2" in load("contexts/INDEX.json")
+
+
+def test_the_project_extension_context_is_bundled_and_protected() -> None:
+    url = "https://w3id.org/edubadge/ob3-extension/v1"
+    entry = next(e for e in bundled_manifest() if e["url"] == url)
+    assert entry["source"] == "edubadge"
+    context = edubadge.DocumentLoader().get(entry["url"])["@context"]
+    assert context["@protected"] is True
+    for term, definition in context.items():
+        if not term.startswith("@") and term not in ("edubadge", "xsd"):
+            assert definition["@id"].startswith("edubadge:"), term
+    stacking = edubadge.DocumentLoader().get("https://w3id.org/edubadge/stacking/v1")
+    assert not (set(stacking["@context"]) - {"@protected"}) & set(context)

@@ -15,11 +15,12 @@ import pytest
 import rfc8785
 from hypothesis import example, given
 from hypothesis import strategies as st
+from pyld import jsonld
 
 from edubadge import keys
 from edubadge.errors import EdubadgeError, ResourceLimitError
 from edubadge.formats import ob3
-from edubadge.jsonld import DocumentLoader, bundled_urls, check, jcs, rdfc, route_counts
+from edubadge.jsonld import DocumentLoader, bundled_urls, check, compiled, jcs, rdfc, route_counts
 from edubadge.model import Organisation
 
 from .shared import require_shared, served_contexts
@@ -306,3 +307,8 @@ def _encodable(value: Any) -> bool:
     except Exception:
         return False
     return True
+
+
+@given(st.one_of(st.text(max_size=12), st.sampled_from(IDS), st.from_regex(r"[a-z+.,-]{0,4}:\S*")))
+def test_the_absolute_iri_test_is_pyld_s(value: str) -> None:
+    assert (compiled.ABSOLUTE_IRI.match(value) is not None) == bool(jsonld._is_absolute_iri(value))

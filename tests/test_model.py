@@ -396,7 +396,7 @@ def test_plain_strings_are_in_the_primary_language_everywhere() -> None:
     assert mc.title == {"nl-BE": "Data-analyse"}
     assert mc.learning_outcomes[0].text == {"nl-BE": "Gegevens opschonen"}
     assert mc.awarding_bodies[0].name == {"nl-BE": "KU Leuven"}
-    assert mc.learner is not None and mc.learner.full_name("nl-BE") == "Lotte Janssens"
+    assert mc.learner is not None and mc.learner.name("nl-BE") == "Lotte Janssens"
     # outside a micro-credential a plain string is English
     assert Organisation(id="https://x.example/", name="X").name == {"en": "X"}  # type: ignore[arg-type]
 
@@ -495,18 +495,20 @@ def test_credits() -> None:
 
 def test_a_learner_needs_something_that_identifies_them() -> None:
     assert list(error_paths({"learner": {}})) == ["learner"]
-    assert Learner(id="did:key:z6Mkabc").full_name("en") is None
-    assert Learner(family_name="Sukarno").full_name("en") == "Sukarno"  # type: ignore[arg-type]
+    assert Learner(id="did:key:z6Mkabc").name("en") is None
+    assert Learner(family_name="Sukarno").name("en") == "Sukarno"  # type: ignore[arg-type]
 
 
 def test_identifier_schemes() -> None:
     assert Identifier(value="r012", scheme="ext:studentId").scheme == "studentId"
+    # EDC scheme names are free text (EDCI writes "Student ID")
+    assert Identifier(value="r012", scheme=" Student  ID").scheme == "Student ID"
     errors = error_paths(
         {
             "learner": {
                 "identifiers": [
                     {"value": "a", "scheme": "name"},
-                    {"value": "b", "scheme": "student id"},
+                    {"value": "b", "scheme": "student\x07id"},
                     {"value": "c", "country": "ZZ"},
                 ]
             }

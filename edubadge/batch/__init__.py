@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass
 from itertools import islice
@@ -21,7 +21,7 @@ from ..jsonld.canon import jcs
 from ..model import MicroCredential
 from .allocation import StatusAllocator
 from .store import BatchStore, DirectoryStore, write_atomic
-from .worker import Job, Result, issue_records, sign_chunk
+from .worker import Job, Result, issue_records, sign_chunk, store_results
 
 if TYPE_CHECKING:
     from ..issuer import Issuer
@@ -31,7 +31,11 @@ Status = Literal["issued", "skipped", "failed"]
 
 @dataclass(frozen=True)
 class BatchOutcome:
-    """What became of one record: issued (with its credential), skipped, or failed (why)."""
+    """What became of one record: issued, skipped, or failed (why).
+
+    An issued outcome carries its credential, except when workers stored it themselves
+    (an executor and a store): then read it from the store.
+    """
 
     key: str
     status: Status
@@ -41,10 +45,18 @@ class BatchOutcome:
 
 def record_key(record: MicroCredential) -> str:
     """A record's stable key: its `id`, else a hash of its content (same record, same key)."""
+    return _keyed(record)[0]
+
+
+def _keyed(record: MicroCredential) -> tuple[str, dict[str, Any] | None]:
+    """(key, the record's JSON data if computing the key needed it)."""
     if record.id is not None:
-        return str(record.id)
-    content = jcs(record.model_dump(mode="json", exclude_none=True))
-    return "sha256:" + hashlib.sha256(content).hexdigest()
+        return str(record.id), None
+    data = record.model_dump(mode="json", exclude_none=True)
+    return "sha256:" + hashlib.sha256(jcs(data)).hexdigest(), data
+
+
+Todo = list[tuple[str, MicroCredential, dict[str, Any] | None, Mapping[str, Any] | None]]
 
 
 def issue_many(
@@ -71,66 +83,69 @@ def issue_many(
     if executor is None:
         for outcomes, todo in chunks:
             yield from outcomes
-            yield from _finish(issue_records(issuer, todo, micro_credential), store)
+            signed = issue_records(issuer, [(k, r, s) for k, r, _, s in todo], micro_credential)
+            yield from _outcomes(signed if store is None else store_results(signed, store))
         return
     contexts = issuer.loader.registered() if issuer.loader is not None else {}
     pending: dict[Future[list[Result]], list[str]] = {}
 
-    def submit(todo: Sequence[tuple[str, MicroCredential, Mapping[str, Any] | None]]) -> None:
+    def submit(todo: Todo) -> None:
         job = Job(
             issuer.profile,
             os.fspath(key_file),  # type: ignore[arg-type]
             issuer.signer.id,
             issuer.suite,
             micro_credential,
-            list(todo),
+            [(k, _data(r, d), s) for k, r, d, s in todo],
             contexts,
+            store,
         )
-        pending[executor.submit(sign_chunk, job)] = [k for k, _, _ in todo]
+        pending[executor.submit(sign_chunk, job)] = [k for k, _, _, _ in todo]
 
     for outcomes, todo in chunks:
         yield from outcomes
         if todo:
             submit(todo)
         while len(pending) >= window:
-            yield from _collect(pending, store)
+            yield from _collect(pending)
     while pending:
-        yield from _collect(pending, store)
+        yield from _collect(pending)
+
+
+def _data(record: MicroCredential, data: dict[str, Any] | None) -> dict[str, Any]:
+    return record.model_dump(mode="json", exclude_none=True) if data is None else data
 
 
 def _chunks(
     issuer: Issuer, records: Iterable[MicroCredential], store: BatchStore | None, size: int
-) -> Iterator[
-    tuple[list[BatchOutcome], list[tuple[str, MicroCredential, Mapping[str, Any] | None]]]
-]:
-    """(skipped outcomes, records to sign with their status entries), one chunk at a time."""
+) -> Iterator[tuple[list[BatchOutcome], Todo]]:
+    """(skipped outcomes, records to sign with their data and status entries), per chunk."""
     iterator = iter(records)
     while chunk := list(islice(iterator, size)):
         skipped: list[BatchOutcome] = []
-        todo: list[tuple[str, MicroCredential]] = []
+        todo: list[tuple[str, MicroCredential, dict[str, Any] | None]] = []
         for record in chunk:
-            key = record_key(record)
+            key, data = _keyed(record)
             if store is not None and key in store:
                 skipped.append(BatchOutcome(key, "skipped"))
             else:
-                todo.append((key, record))
+                todo.append((key, record, data))
         yield skipped, _with_status(issuer.status_allocator, todo)
 
 
 def _with_status(
-    allocator: StatusAllocator | None, todo: list[tuple[str, MicroCredential]]
-) -> list[tuple[str, MicroCredential, Mapping[str, Any] | None]]:
+    allocator: StatusAllocator | None,
+    todo: list[tuple[str, MicroCredential, dict[str, Any] | None]],
+) -> Todo:
     if allocator is None or not todo:
-        return [(key, record, None) for key, record in todo]
-    entries = allocator.allocate([key for key, _ in todo])
+        return [(key, record, data, None) for key, record, data in todo]
+    entries = allocator.allocate([key for key, _, _ in todo])
     if len(entries) != len(todo):
         raise InputError(f"the status allocator gave {len(entries)} entries for {len(todo)}")
-    return [(key, record, entry) for (key, record), entry in zip(todo, entries, strict=True)]
+    return [(k, r, d, entry) for (k, r, d), entry in zip(todo, entries, strict=True)]
 
 
-def _collect(
-    pending: dict[Future[list[Result]], list[str]], store: BatchStore | None
-) -> Iterator[BatchOutcome]:
+def _collect(pending: dict[Future[list[Result]], list[str]]) -> Iterator[BatchOutcome]:
     done, _ = wait(pending, return_when=FIRST_COMPLETED)
     for future in done:
         keys = pending.pop(future)
@@ -140,22 +155,13 @@ def _collect(
             reason = f"{type(error).__name__}: {error}"
             yield from (BatchOutcome(k, "failed", error=reason) for k in keys)
             continue
-        yield from _finish(results, store)
+        yield from _outcomes(results)
 
 
-def _finish(results: list[Result], store: BatchStore | None) -> Iterator[BatchOutcome]:
-    issued = [(key, credential) for key, credential, _ in results if credential is not None]
-    stored_error = None
-    if store is not None and issued:
-        try:
-            store.put_many(issued)
-        except OSError as failure:
-            stored_error = f"not stored: {failure}"
+def _outcomes(results: list[Result]) -> Iterator[BatchOutcome]:
     for key, credential, error in results:
-        if credential is None:
+        if error is not None:
             yield BatchOutcome(key, "failed", error=error)
-        elif stored_error is not None:
-            yield BatchOutcome(key, "failed", error=stored_error)
         else:
             yield BatchOutcome(key, "issued", credential)
 

@@ -8,7 +8,7 @@ at the same path on every worker machine.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +16,7 @@ from ..jsonld.loader import DocumentLoader, default_loader
 from ..keys.keyfile import load_key
 from ..keys.keypair import KeyPair
 from ..model import MicroCredential, Organisation
+from .store import BatchStore
 
 # (stable key, credential or None, error or None)
 Result = tuple[str, dict[str, Any] | None, str | None]
@@ -23,15 +24,21 @@ Result = tuple[str, dict[str, Any] | None, str | None]
 
 @dataclass(frozen=True)
 class Job:
-    """One chunk of records to sign, and how: no key material, only the key file's path."""
+    """One chunk of records to sign, and how: no key material, only the key file's path.
+
+    Records travel as JSON data (`MicroCredential.model_dump(mode="json")`, validated again on
+    the worker), and with a `store` the worker writes the credentials itself and sends back
+    only each record's key and error: little crosses the process boundary either way.
+    """
 
     profile: Organisation
     key_file: str
     key_id: str
     suite: str
     micro_credential: bool
-    records: Sequence[tuple[str, MicroCredential, Mapping[str, Any] | None]]
+    records: Sequence[tuple[str, Mapping[str, Any], Mapping[str, Any] | None]]
     contexts: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    store: BatchStore | None = None
 
 
 _KEYS: dict[tuple[str, int], KeyPair] = {}
@@ -61,7 +68,7 @@ def _loader(contexts: Mapping[str, Mapping[str, Any]]) -> DocumentLoader:
 
 
 def sign_chunk(job: Job) -> list[Result]:
-    """Issue every record of the job on this worker."""
+    """Issue every record of the job on this worker (and store them, if the job has a store)."""
     from ..issuer import Issuer
 
     try:
@@ -69,18 +76,48 @@ def sign_chunk(job: Job) -> list[Result]:
     except Exception as error:
         return [(k, None, f"{type(error).__name__}: {error}") for k, _, _ in job.records]
     issuer = Issuer(job.profile, key, suite=job.suite, loader=_loader(job.contexts))
-    return issue_records(issuer, job.records, job.micro_credential)
+    results = issue_records(issuer, _validated(job.records), job.micro_credential)
+    if job.store is None:
+        return results
+    return [(key, None, error) for key, _, error in store_results(results, job.store)]
+
+
+def _validated(
+    records: Sequence[tuple[str, Mapping[str, Any], Mapping[str, Any] | None]],
+) -> Iterator[tuple[str, MicroCredential | Exception, Mapping[str, Any] | None]]:
+    for key, data, status in records:
+        try:
+            yield key, MicroCredential.model_validate(data), status
+        except Exception as error:  # reported for its record by issue_records
+            yield key, error, status
+
+
+def store_results(results: list[Result], store: BatchStore) -> list[Result]:
+    """Store the issued credentials of a chunk (one group commit); if that fails, they failed."""
+    issued = [(key, credential) for key, credential, _ in results if credential is not None]
+    if not issued:
+        return results
+    try:
+        store.put_many(issued)
+    except OSError as failure:
+        return [
+            (key, None, error if credential is None else f"not stored: {failure}")
+            for key, credential, error in results
+        ]
+    return results
 
 
 def issue_records(
     issuer: Any,
-    records: Sequence[tuple[str, MicroCredential, Mapping[str, Any] | None]],
+    records: Iterable[tuple[str, MicroCredential | Exception, Mapping[str, Any] | None]],
     micro_credential: bool,
 ) -> list[Result]:
     """Issue each record with `issuer`; a failing record gets its error, the others go on."""
     results: list[Result] = []
     for key, record, status in records:
         try:
+            if isinstance(record, Exception):
+                raise record
             credential = issuer.credential(record, micro_credential=micro_credential)
             if status is not None:
                 credential["credentialStatus"] = (
@@ -92,4 +129,4 @@ def issue_records(
     return results
 
 
-__all__ = ["Job", "Result", "issue_records", "sign_chunk"]
+__all__ = ["Job", "Result", "issue_records", "sign_chunk", "store_results"]

@@ -10,6 +10,7 @@ from typing import NoReturn
 from ..errors import EdubadgeError
 from . import (
     baking,
+    convert,
     demo,
     derive,
     issue,
@@ -19,6 +20,7 @@ from . import (
     serve,
     stack,
     status,
+    validate,
     verify,
 )
 from .common import EXIT_USAGE
@@ -27,6 +29,8 @@ COMMANDS = (
     keygen,
     issue,
     issue_batch,
+    convert,
+    validate,
     derive,
     present,
     stack,

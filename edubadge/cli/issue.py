@@ -1,4 +1,5 @@
-"""`edubadge issue`: a signed credential (or a VC-JWT) from a micro-credential description."""
+"""`edubadge issue`: a signed credential (or a VC-JWT), or a sealed Europass EDC, from a
+micro-credential description."""
 
 from __future__ import annotations
 
@@ -7,14 +8,16 @@ import json
 import os
 from typing import Any
 
-from ..envelopes import jose
+from ..envelopes import jose, load_sealing_material, seal
+from ..envelopes.certificates import algorithms_for
 from ..errors import InputError
+from ..formats import edc
 from ..issuer import DEFAULT_SUITE, Issuer
-from ..model import MicroCredential, load_microcredential
+from ..model import MicroCredential, Organisation, load_microcredential
 from ..proofs.registry import suite_names
 from ..stacking import unbundle
 from .common import EXIT_OK, issuer_from, read_json, write_text
-from .keyopts import add_passphrase_options, load_signer
+from .keyopts import add_passphrase_options, load_signer, passphrase_from
 from .status import DB_HELP, issuing_lists, store_from
 
 
@@ -36,8 +39,37 @@ def _issue(
     return issuer.issue(record, micro_credential=micro, options=options)
 
 
+def _issue_edc(args: argparse.Namespace) -> dict[str, Any]:
+    """The EDC for the description, sealed with the eSeal of --cert/--key (or --unsealed)."""
+    request = read_json(args.input, "micro-credential description")
+    if not isinstance(request, dict) or not isinstance(request.get("issuer"), dict):
+        raise InputError(f"{args.input}: a description with an 'issuer' object is needed")
+    issuer_data = request.pop("issuer")
+    if "id" not in issuer_data:
+        raise InputError(f"{args.input}: an EDC's issuer needs an 'id' (its URL or DID)")
+    profile = Organisation.model_validate(issuer_data)
+    record = load_microcredential(request)
+    if not args.unsealed and not args.cert:
+        raise InputError("--format edc needs --cert and --key (the eSeal), or --unsealed")
+    document = edc.to_credential(record, profile, micro_credential=not args.plain_badge)
+    if args.unsealed:
+        return document
+    password = passphrase_from(args)
+    material = load_sealing_material(
+        args.cert, args.key, password=password.encode("utf-8") if password else None
+    )
+    algorithm = args.alg or algorithms_for(material.certificate.public_key())[0]
+    return seal(document, material, algorithm=algorithm)
+
+
 def run(args: argparse.Namespace) -> int:
     """Issue one credential."""
+    if args.format == "edc":
+        sealed = _issue_edc(args)
+        write_text(json.dumps(sealed, indent=2, ensure_ascii=False) + "\n", args.out)
+        return EXIT_OK
+    if not args.key:
+        raise InputError("--key is needed: the issuer's key file or a pkcs11: URI")
     request = read_json(args.input, "micro-credential description")
     signer = load_signer(args)
     if args.alg:
@@ -71,8 +103,18 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser = commands.add_parser("issue", help="issue a signed credential from a description")
     parser.add_argument("input", help="micro-credential description (JSON) with an 'issuer' object")
     parser.add_argument(
-        "--key", required=True, help="the issuer's key file, or a pkcs11: URI of a token key"
+        "--format",
+        default="ob3",
+        choices=("ob3", "edc"),
+        help="ob3: a signed Open Badge 3.0; edc: a Europass EDC sealed with JAdES",
     )
+    parser.add_argument(
+        "--key",
+        help="ob3: the issuer's key file, or a pkcs11: URI of a token key; "
+        "edc: the eSeal's private key (PEM; none for a PKCS#12 --cert)",
+    )
+    parser.add_argument("--cert", help="edc: the eSeal certificate chain (PEM) or PKCS#12 bundle")
+    parser.add_argument("--unsealed", action="store_true", help="edc: write it without a seal")
     add_passphrase_options(parser)
     parser.add_argument("--suite", default=DEFAULT_SUITE, choices=suite_names())
     parser.add_argument(

@@ -19,6 +19,7 @@ from .batch import issue_batch
 from .checking import verify_all
 from .core import DemoRun, Say
 from .disclosure import disclose_components
+from .europass import issue_edc
 from .issuing import create_issuer, forge, issue_micro_credentials, issue_plain_badge
 from .jwt import issue_jwt
 from .service import issue_over_the_vc_api
@@ -29,6 +30,7 @@ from .wallet import issue_ecdsa_credentials, present_credentials
 STEPS: tuple[Callable[[DemoRun], None], ...] = (
     create_issuer,
     issue_micro_credentials,
+    issue_edc,
     issue_plain_badge,
     forge,
     refuse_attacks,

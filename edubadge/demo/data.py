@@ -30,7 +30,16 @@ COURSE: dict[str, Any] = {
     "eqf_level": 6,
     "assessment_types": ["project work"],
     "participation_modes": ["blended"],
-    "quality_assurance": [{"type": "institutional quality assurance"}],
+    "quality_assurance": [
+        {
+            "type": "institutional quality assurance",
+            "body": {
+                "id": "https://www.nvao.net/",
+                "name": "NVAO (Accreditation Organisation of the Netherlands and Flanders)",
+                "country": "NL",
+            },
+        }
+    ],
     "issued": "2026-01-15T09:00:00Z",
     "awarded": "2026-01-10",
 }

@@ -33,9 +33,10 @@ from typing import Any, Final, Literal
 
 from pydantic import ValidationError
 
-from edubadge.errors import InvalidFieldsError, NotAMicroCredentialError
+from edubadge.errors import InvalidFieldsError
+from edubadge.formats import extension
 from edubadge.model.microcredential import Learner, MicroCredential, Organisation, field_errors
-from edubadge.model.vocab import ECTS, EQF, SKILL_TYPES, country_name, eqf_number
+from edubadge.model.vocab import ECTS, EQF, MODES, SKILL_TYPES, country_name, eqf_number
 
 __all__ = [
     "CONTEXT",
@@ -53,6 +54,7 @@ __all__ = [
 CONTEXT: Final = (
     "https://www.w3.org/ns/credentials/v2",
     "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+    extension.CONTEXT_URL,
 )
 CREDENTIAL_TYPE: Final = ("VerifiableCredential", "OpenBadgeCredential")
 EQF_FRAMEWORK: Final = "European Qualifications Framework"
@@ -211,6 +213,8 @@ def _timestamp(value: datetime) -> str:
 
 def _profile(org: Organisation, language: str) -> dict[str, Any]:
     profile: dict[str, Any] = {"id": org.id, "type": ["Profile"], "name": org.name.best(language)}
+    if set(org.name) != {language}:  # edubadge's extension: the name in every language
+        profile["localizedName"] = extension.language_map(org.name)
     if org.url:
         profile["url"] = org.url
     if org.email:
@@ -226,17 +230,23 @@ def _profile(org: Organisation, language: str) -> dict[str, Any]:
     return profile
 
 
+def _ext_type(scheme: str) -> str:
+    """``ext:`` + the scheme in the characters OB 3.0 allows there (``Student ID`` ->
+    ``ext:StudentID``; the exact name travels in the extension's ``learnerIdentifier``)."""
+    return "ext:" + (re.sub(r"[^A-Za-z0-9._-]", "", scheme) or "identifier")
+
+
 def learner_identities(learner: Learner, language: str) -> list[tuple[str, str]]:
     """The learner's (identityType, plain value) pairs, in the order they are written:
     the full name in `language`, the email, then each identifier."""
     identities: list[tuple[str, str]] = []
-    full_name = learner.full_name(language)
+    full_name = learner.name(language)
     if full_name:
         identities.append(("name", full_name))
     if learner.email:
         identities.append(("emailAddress", learner.email))
     for other in learner.identifiers:
-        kind = other.scheme if other.scheme in _IDENTITY_TYPES else f"ext:{other.scheme}"
+        kind = other.scheme if other.scheme in _IDENTITY_TYPES else _ext_type(other.scheme)
         identities.append((kind, other.value))
     return identities
 
@@ -323,19 +333,9 @@ def to_credential(
     """
     if identity not in ("hashed", "plain"):
         raise ValueError(f"identity must be 'hashed' or 'plain', not {identity!r}")
-    issued = mc.issued or datetime.now(UTC)
-    if micro_credential:
-        missing = mc.model_copy(update={"issued": issued}).missing_mandatory(issuer)
-        if missing:
-            raise NotAMicroCredentialError(missing)
-    problems = [
-        (field, "needed for any badge")
-        for field, value in (("title", mc.title), ("learner", mc.learner))
-        if value is None
-    ]
-    if problems:
-        raise InvalidFieldsError("badge", problems)
-    assert mc.title is not None and mc.learner is not None
+    mc = mc.ready_to_issue(issuer, micro_credential=micro_credential, what="badge")
+    assert mc.title is not None and mc.learner is not None and mc.issued is not None
+    issued = mc.issued
 
     language = mc.primary_language
     title = mc.title.best(language)
@@ -357,11 +357,32 @@ def to_credential(
         achievement["alignment"] = alignments
     if mc.awarding_bodies:
         achievement["creator"] = _profile(mc.awarding_bodies[0], language)
+    grade_id = f"{achievement['id']}#grade"
+    if mc.grade is not None:
+        scheme = mc.grade.scheme
+        achievement["resultDescription"] = [
+            {
+                "id": grade_id,
+                "type": ["ResultDescription"],
+                "name": scheme.title.best(language) if scheme else "Grade",
+                "resultType": "Result",
+            }
+        ]
+    achievement.update(extension.achievement_terms(mc, _profile))
 
     subject = _subject(mc.learner, language, identity, salt)
     if ects is not None:
         subject["creditsEarned"] = float(ects)
     subject["achievement"] = achievement
+    if mc.grade is not None:
+        subject["result"] = [
+            {
+                "type": ["Result"],
+                "resultDescription": grade_id,
+                "value": mc.grade.value.best(language),
+            }
+        ]
+    subject.update(extension.subject_terms(mc, plain=identity == "plain"))
 
     credential: dict[str, Any] = {
         "@context": list(CONTEXT),
@@ -371,6 +392,8 @@ def to_credential(
         "issuer": _profile(issuer, language),
         "validFrom": _timestamp(issued),
     }
+    if mc.valid_until is not None:
+        credential["validUntil"] = _timestamp(mc.valid_until)
     if mc.awarded is not None:
         credential["awardedDate"] = f"{mc.awarded.isoformat()}T00:00:00Z"
     credential["credentialSubject"] = subject
@@ -391,6 +414,8 @@ def _organisation_data(profile: Mapping[str, Any], language: str) -> dict[str, A
     data: dict[str, Any] = {"id": profile.get("id"), "name": profile.get("name")}
     if isinstance(data["name"], str):
         data["name"] = {language: data["name"]}
+    if isinstance(profile.get("localizedName"), Mapping):
+        data["name"] = dict(profile["localizedName"])
     for key in ("url", "email"):
         if key in profile:
             data[key] = profile[key]
@@ -460,6 +485,44 @@ def _points(value: Any) -> Any:
     return value
 
 
+def _grade(
+    achievement: Mapping[str, Any], subject: Mapping[str, Any], language: str
+) -> dict[str, Any] | None:
+    """The first result with a value, and the name of its result description as the scheme."""
+    schemes = {
+        d.get("id"): d.get("name")
+        for d in achievement.get("resultDescription") or ()
+        if isinstance(d, Mapping)
+    }
+    for result in subject.get("result") or ():
+        if isinstance(result, Mapping) and isinstance(result.get("value"), str):
+            grade: dict[str, Any] = {"value": {language: result["value"]}}
+            name = schemes.get(result.get("resultDescription"))
+            if isinstance(name, str) and name != "Grade":
+                grade["scheme"] = {"title": {language: name}}
+            return grade
+    return None
+
+
+# The SURF edubadges extension context (its terms are plain JSON keys in its examples).
+_EDUCREDENTIAL = "educredentials/obv3-examples"
+
+
+def _read_educredential(achievement: Mapping[str, Any], data: dict[str, Any]) -> None:
+    """SURF edubadges terms that name EU concepts: ECTS, study hours (SBU), and a
+    participation mode when it is a mode's name; their free-text assessment and supervision
+    values are not EU concepts and are not guessed at."""
+    ects = achievement.get("ECTS")
+    if isinstance(ects, int | float) and not isinstance(ects, bool) and "credits" not in data:
+        data["credits"] = [{"framework": ECTS.iri, "points": _points(ects)}]
+    hours = achievement.get("SBU")
+    if isinstance(hours, int | float | str) and str(hours).isdigit() and int(hours) > 0:
+        data["volume_of_learning"] = f"PT{int(hours)}H"
+    mode = achievement.get("participationType")
+    if isinstance(mode, str) and MODES.lookup(mode) is not None:
+        data["participation_modes"] = [mode]
+
+
 def from_credential(doc: Mapping[str, Any]) -> MicroCredential:
     """The micro-credential an OB 3.0 credential carries (the reverse of `to_credential`).
 
@@ -496,7 +559,7 @@ def from_credential(doc: Mapping[str, Any]) -> MicroCredential:
     if name is not None:
         data["title"] = {language: name} if isinstance(name, str) else name
     description = achievement.get("description")
-    if isinstance(description, str) and description != name:
+    if isinstance(description, str) and description.strip() and description != name:
         data["description"] = {language: description}
     learner = _learner_data(subject, language)
     if learner is not None:
@@ -540,6 +603,19 @@ def from_credential(doc: Mapping[str, Any]) -> MicroCredential:
     points = achievement.get("creditsAvailable", subject.get("creditsEarned"))
     if points is not None:
         data["credits"] = [{"framework": ECTS.iri, "points": _points(points)}]
+    if "validUntil" in doc:
+        data["valid_until"] = doc["validUntil"]
+    grade = _grade(achievement, subject, language)
+    if grade:
+        data["grade"] = grade
+    contexts = doc.get("@context")
+    if isinstance(contexts, list) and extension.CONTEXT_URL in contexts:
+        extension.read_achievement(
+            achievement, data, lambda node: _organisation_data(node, language)
+        )
+        extension.read_subject(subject, data)
+    elif isinstance(contexts, list) and any(_EDUCREDENTIAL in str(c) for c in contexts):
+        _read_educredential(achievement, data)
 
     try:
         return MicroCredential.model_validate(data)

@@ -1,6 +1,6 @@
 """JSON-LD: the offline loader, safe-mode processing and canonical forms."""
 
-from .canon import check, expand, jcs, rdfc, route_counts, to_dataset
+from .canon import check, expand, jcs, jcs_checked, rdfc, route_counts, to_dataset
 from .loader import DocumentLoader, bundled_urls, default_loader
 
 __all__ = [
@@ -10,6 +10,7 @@ __all__ = [
     "default_loader",
     "expand",
     "jcs",
+    "jcs_checked",
     "rdfc",
     "route_counts",
     "to_dataset",

@@ -5,27 +5,28 @@ active contexts pyld computed (each processed once per loader and kept in `_Acti
 with every term's expansion cached). It mirrors pyld's expansion and toRDF for a subset of
 JSON-LD: node objects with `@id`, `@type`, properties whose values are strings, numbers,
 booleans, node objects or arrays of them; type coercion to `@id`, `@vocab` or a datatype;
-default and term languages; embedded, property-scoped and type-scoped contexts.
+default and term languages; language maps; embedded, property-scoped and type-scoped
+contexts.
 
 Anything else (`@graph`, `@list`, value objects, `@reverse`, `@nest`, maps, `@json`...) and
 anything safe mode would refuse raises `NotCompiled`: the caller then takes the pyld route,
 which gives the exact result or the exact safe-mode error. `check()` is the same walk without
-output, used as the safe-mode check of JCS suites.
+output, used as the safe-mode check of JCS suites; it leaves the document's shape
+(`shapes.Shape`) in a cache per loader, and `known_shape()` accepts a later document of the
+same shape without walking.
 """
 
 from __future__ import annotations
 
 import json
 import math
-import weakref
-from collections.abc import Iterator
-from functools import _lru_cache_wrapper, lru_cache
+import re
 from typing import Any
 
-from cachetools import LRUCache
 from pyld import jsonld, nquads
 
-from .loader import DocumentLoader
+from . import shapes
+from .loader import DocumentLoader, SharedLRU
 from .safe import JSON_KINDS, RELATIVE_BASE, expected_json_type, has_duplicates
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -39,8 +40,10 @@ _KEYWORD_ID = "@id"
 _KEYWORD_TYPE = "@type"
 _KEYWORD_CONTEXT = "@context"
 _MAX_CHILDREN = 64  # embedded contexts cached per active context (bounded for hostile input)
-MAX_CACHED_TERMS = 2048  # terms (and types) cached per active context
+_MAX_REFERENCES = 4096  # terms, types, IRI values cached per active context (each cache)
 MAX_CACHED_CONTEXTS = 512  # active contexts cached per loader; then the tree starts afresh
+_JSON_SCALARS = (str, int, float, bool)
+_UNSEEN = object()
 
 
 class NotCompiled(Exception):
@@ -54,7 +57,9 @@ class NotCompiled(Exception):
 class _Term:
     """What one key means in one active context (computed once)."""
 
-    __slots__ = ("coerce", "expects", "iri", "language", "scoped", "unsupported")
+    __slots__ = (
+        "coerce", "expects", "iri", "language", "language_map", "scoped", "unsupported"
+    )  # fmt: skip
 
     def __init__(self, active: _Active, key: str) -> None:
         ctx = active.ctx
@@ -66,6 +71,7 @@ class _Term:
         self.coerce: Any = get(ctx, key, "@type")
         self.expects = expected_json_type(self.coerce)
         self.language: Any = get(ctx, key, "@language")
+        self.language_map = False
         if self.language is not None and not (isinstance(self.language, str) and self.language):
             self.unsupported = "language"
         if iri is None or not (jsonld._is_keyword(iri) or jsonld._is_absolute_iri(iri)):
@@ -78,7 +84,8 @@ class _Term:
         else:
             mapping = ctx["mappings"].get(key) or {}
             container = get(ctx, key, "@container") or []
-            if any(c != "@set" for c in container):
+            self.language_map = "@language" in container
+            if any(c not in ("@set", "@language") for c in container):
                 self.unsupported = "container " + ",".join(sorted(container))
             elif mapping.get("reverse") or "@nest" in mapping or "@index" in mapping:
                 self.unsupported = "reverse, nest or index term"
@@ -90,51 +97,92 @@ class _Term:
                 self.unsupported = "type coercion"
 
 
-class _Tree:
-    """One loader's tree of active contexts: how many it holds, and whether it is full."""
-
-    __slots__ = ("full", "size")
-
-    def __init__(self) -> None:
-        self.size = 0
-        self.full = False
-
-
 class _Active:
-    """One pyld active context with its term cache and its derived contexts.
+    """One pyld active context with its term cache and its derived contexts."""
 
-    Every cache is bounded: keys are strings the document's author chose (terms, types,
-    embedded contexts), and a long-running verifier must not grow without limit.
-    """
+    __slots__ = (
+        "children",
+        "ctx",
+        "prefixes",
+        "previous",
+        "references",
+        "terms",
+        "type_iris",
+        "type_scoped",
+    )
 
-    __slots__ = ("children", "ctx", "previous", "scoped_for_type", "term", "tree", "type_iri")
-
-    def __init__(self, ctx: dict[str, Any], previous: _Active | None, tree: _Tree) -> None:
+    def __init__(self, ctx: dict[str, Any], previous: _Active | None) -> None:
         self.ctx = ctx
         self.previous = previous
-        self.tree = tree
-        self.children: LRUCache[Any, tuple[Any, _Active]] = LRUCache(maxsize=_MAX_CHILDREN)
-        # functools' C LRU: the fast route looks terms up for every key of every node
-        self.term: _lru_cache_wrapper[_Term] = lru_cache(maxsize=MAX_CACHED_TERMS)(self._term)
-        self.type_iri: _lru_cache_wrapper[str | None] = lru_cache(maxsize=MAX_CACHED_TERMS)(
-            self._type_iri
-        )
-        self.scoped_for_type: _lru_cache_wrapper[Any] = lru_cache(maxsize=MAX_CACHED_TERMS)(
-            self._scoped_for_type
-        )
+        self.terms: dict[str, _Term] = {}
+        self.type_iris: dict[str, str | None] = {}
+        self.type_scoped: dict[str, Any] = {}
+        # value -> its IRI (None: refused), one dict per `vocab` (False, True)
+        self.references: tuple[dict[str, str | None], dict[str, str | None]] = ({}, {})
+        self.prefixes: dict[str, bool] = {}
+        self.children = SharedLRU(maxsize=_MAX_CHILDREN)  # (local, key) -> (local, _Active)
 
-    def _term(self, key: str) -> _Term:
-        """What `key` means here (cached as `term`)."""
-        return _Term(self, key)
+    def term(self, key: str) -> _Term:
+        term = self.terms.get(key)
+        if term is None:
+            term = _Term(self, key)
+            _keep(self.terms, key, term)
+        return term
 
-    def _type_iri(self, value: str) -> str | None:
-        """A type's IRI as safe mode expands it, None when it is not absolute (`type_iri`)."""
+    def type_iri(self, value: str) -> str | None:
+        """A type's IRI as safe mode expands it (None when it is not absolute)."""
+        try:
+            return self.type_iris[value]
+        except KeyError:
+            pass
         expanded = _PROCESSOR._expand_iri(self.ctx, value, vocab=True, base=RELATIVE_BASE)
-        return str(expanded) if _absolute(expanded) else None
+        iri = str(expanded) if _absolute(expanded) else None
+        _keep(self.type_iris, value, iri)
+        return iri
 
-    def _scoped_for_type(self, value: str) -> Any:
-        """The type-scoped context of a type (cached as `scoped_for_type`)."""
-        return jsonld.JsonLdProcessor.get_context_value(self.ctx, value, "@context")
+    def reference(self, value: str, vocab: bool) -> str | None:
+        """An IRI value as safe mode expands it: absolute or a blank node, else None."""
+        known = self.references[vocab]
+        found = known.get(value, _UNSEEN)
+        if found is not _UNSEEN:
+            return found  # type: ignore[return-value]
+        # pyld returns an absolute IRI as it is unless it is a term or its scheme a prefix
+        # term (most ids): only the others need pyld.
+        colon = value.find(":")
+        if (
+            colon > 0
+            and not (vocab and value in self.ctx["mappings"])
+            and self.plain_prefix(value[:colon])
+            and _absolute(value)
+        ):
+            found = value
+        else:
+            iri = _PROCESSOR._expand_iri(self.ctx, value, vocab=vocab, base=RELATIVE_BASE)
+            absolute = isinstance(iri, str) and (iri.startswith("_:") or _absolute(iri))
+            found = iri if absolute else None
+        _keep(known, value, found)
+        return found
+
+    def reference_plan(self, vocab: bool) -> shapes.Reference:
+        """What a remembered shape checks of an IRI value expanded in this context."""
+        return shapes.Reference(self.reference, self.references, vocab)
+
+    def plain_prefix(self, prefix: str) -> bool:
+        """True when `prefix:` does not expand through a prefix term (nor is a blank node)."""
+        plain = self.prefixes.get(prefix)
+        if plain is None:
+            mapping = self.ctx["mappings"].get(prefix)
+            plain = prefix != "_" and not (mapping and mapping.get("_prefix"))
+            _keep(self.prefixes, prefix, plain)
+        return plain
+
+    def scoped_for_type(self, value: str) -> Any:
+        try:
+            return self.type_scoped[value]
+        except KeyError:
+            scoped = jsonld.JsonLdProcessor.get_context_value(self.ctx, value, "@context")
+            _keep(self.type_scoped, value, scoped)
+            return scoped
 
     def child(
         self, walk: _Walk, local: Any, key: Any, *, propagate: bool, override: bool
@@ -145,7 +193,7 @@ class _Active:
         keeps `local` alive and is checked to be it, so an `id()` cannot be reused meanwhile.
         """
         cache_key = (key, propagate, override)
-        entry = self.children.get(cache_key)
+        entry: tuple[Any, _Active] | None = self.children.get(cache_key)
         if entry is not None and (entry[0] is local or not isinstance(key, int)):
             return entry[1]
         options = walk.options()
@@ -164,11 +212,12 @@ class _Active:
             previous = self.previous
         else:
             raise NotCompiled("unexpected previous context")
-        found = _Active(ctx, previous, self.tree)
-        if not self.tree.full:
+        found = _Active(ctx, previous)
+        held = walk.loader.compiled
+        size = held.get("contexts", 0)
+        if size < MAX_CACHED_CONTEXTS:  # past it: answered, not kept; the next walk starts afresh
+            held["contexts"] = size + 1
             self.children[cache_key] = (local, found)
-            self.tree.size += 1
-            self.tree.full = self.tree.size >= MAX_CACHED_CONTEXTS
         return found
 
     def embedded(self, walk: _Walk, local: Any) -> _Active:
@@ -182,9 +231,14 @@ class _Active:
         return self.child(walk, local, ("embedded", key), propagate=True, override=False)
 
 
+def _keep(cache: dict[Any, Any], key: Any, value: Any) -> None:
+    """Cache a value, emptying the cache when it is full (bounded for hostile input)."""
+    if len(cache) >= _MAX_REFERENCES:
+        cache.clear()
+    cache[key] = value
+
+
 _PROCESSOR = jsonld.JsonLdProcessor()
-# One tree of active contexts per loader: a loader's registered documents answer only for it.
-_ROOTS: weakref.WeakKeyDictionary[DocumentLoader, _Active] = weakref.WeakKeyDictionary()
 
 
 def pyld_options(loader: DocumentLoader) -> dict[str, Any]:
@@ -198,36 +252,45 @@ def pyld_options(loader: DocumentLoader) -> dict[str, Any]:
 
 
 def _root(loader: DocumentLoader) -> _Active:
-    """The loader's root active context; a fresh one once the cached tree is full."""
-    root = _ROOTS.get(loader)
-    if root is None or root.tree.full:
-        initial = _PROCESSOR._get_initial_context(pyld_options(loader))
-        root = _ROOTS[loader] = _Active(initial, None, _Tree())
+    """The loader's tree of active contexts: its registered documents answer only for it.
+
+    A tree that reached `MAX_CACHED_CONTEXTS` (documents bringing ever new embedded contexts)
+    is dropped and grown afresh, so a long-running verifier holds a bounded number of them.
+    """
+    root: _Active | None = loader.compiled.get("root")
+    if root is None or loader.compiled.get("contexts", 0) >= MAX_CACHED_CONTEXTS:
+        root = _Active(_PROCESSOR._get_initial_context(pyld_options(loader)), None)
+        loader.compiled["root"] = root
+        loader.compiled["contexts"] = 0
     return root
 
 
 def cache_sizes(loader: DocumentLoader) -> dict[str, int]:
     """How much the fast route holds for `loader`: active contexts, and the largest term and
-    type caches among them (each bounded; see `MAX_CACHED_TERMS`, `MAX_CACHED_CONTEXTS`)."""
-    root = _ROOTS.get(loader)
+    type caches among them (each bounded; `MAX_CACHED_CONTEXTS`, `_MAX_REFERENCES`)."""
+    root = loader.compiled.get("root")
     if root is None:
         return {"contexts": 0, "terms": 0, "types": 0}
     nodes, stack = [], [root]
     while stack:
         node = stack.pop()
         nodes.append(node)
-        stack.extend(entry[1] for entry in node.children.values())
+        stack.extend(entry[1] for entry in list(node.children.values()))
     return {
         "contexts": len(nodes),
-        "terms": max(n.term.cache_info().currsize for n in nodes),
-        "types": max(n.type_iri.cache_info().currsize for n in nodes),
+        "terms": max(len(n.terms) for n in nodes),
+        "types": max(len(n.type_iris) for n in nodes),
     }
+
+
+# pyld's test for an absolute IRI (`jsonld._is_absolute_iri`), compiled once.
+ABSOLUTE_IRI = re.compile(r"^([A-Za-z][A-Za-z0-9+-.]*|_):[^\s]*$")
 
 
 def _absolute(iri: Any) -> bool:
     return (
         isinstance(iri, str)
-        and bool(jsonld._is_absolute_iri(iri))
+        and ABSOLUTE_IRI.match(iri) is not None
         and not iri.startswith("_:")
         and not iri.startswith(RELATIVE_BASE)
     )
@@ -269,9 +332,9 @@ def literal(value: Any, datatype: str | None, language: str | None) -> str:
 
 
 class _Walk:
-    """One walk over one document; `emit=False` checks without building statements."""
+    """One walk over one document; `emit=False` checks and records the document's shape."""
 
-    __slots__ = ("blank", "count", "emit", "loader", "out")
+    __slots__ = ("blank", "count", "emit", "loader", "out", "size")
 
     def __init__(self, loader: DocumentLoader, emit: bool) -> None:
         self.loader = loader
@@ -279,6 +342,7 @@ class _Walk:
         self.out: set[tuple[str, str, str]] = set()
         self.blank: dict[str, str] = {}
         self.count = 0
+        self.size = 0  # values seen, to bound the shapes remembered (past the bound: none)
 
     def options(self) -> dict[str, Any]:
         return pyld_options(self.loader)
@@ -293,8 +357,10 @@ class _Walk:
             self.blank[name] = label
         return label
 
-    def node_value(self, term_ctx: _Active, key: str | None, element: dict[str, Any]) -> str:
-        """A node object in value position (pyld `_expand` on a map); returns its subject."""
+    def node_value(
+        self, term_ctx: _Active, key: str | None, element: dict[str, Any]
+    ) -> tuple[str, shapes.Node | None]:
+        """A node object in value position (pyld `_expand` on a map): its subject and plan."""
         active = term_ctx
         must_revert = True
         if active.previous is not None and len(element) <= 2 and "@context" not in element:
@@ -312,6 +378,9 @@ class _Walk:
                 active = active.child(self, scoped, id(scoped), propagate=True, override=True)
         if "@context" in element:
             active = active.embedded(self, element["@context"])
+            context = element["@context"]
+            if not isinstance(context, str | list) or not all(isinstance(c, str) for c in context):
+                self.size += len(json.dumps(context)) // 32  # remembered whole: count its size
         type_scoped = active
         type_keys = [k for k in element if active.term(k).iri == _KEYWORD_TYPE]
         if len(type_keys) > 1:
@@ -332,10 +401,12 @@ class _Walk:
 
     def node(
         self, active: _Active, type_scoped: _Active, element: dict[str, Any], type_keys: list[str]
-    ) -> str:
-        """Statements of one node object (pyld `_expand_object` then toRDF)."""
+    ) -> tuple[str, shapes.Node | None]:
+        """Statements of one node object (pyld `_expand_object` then toRDF), and its plan."""
         subject: str | None = None
         properties = []
+        plans: list[tuple[str, shapes.Plan]] = []
+        self.size += len(element)
         for key, value in element.items():
             if key == "@context":
                 continue
@@ -347,6 +418,8 @@ class _Walk:
                 if subject is not None or not isinstance(value, str):
                     raise NotCompiled("@id value")
                 subject = self.reference(active, value, vocab=False)
+                if not self.emit:
+                    plans.append((key, active.reference_plan(False)))
             elif iri == _KEYWORD_TYPE:
                 continue
             elif iri == _KEYWORD_CONTEXT:
@@ -362,6 +435,7 @@ class _Walk:
             types = [value] if isinstance(value, str) else value
             if any(not isinstance(t, str) for t in types) or has_duplicates(types):
                 raise NotCompiled("@type value")
+            self.size += len(types)
             for t in types:
                 iri = type_scoped.type_iri(t)
                 if iri is None:
@@ -380,63 +454,107 @@ class _Walk:
                     raise NotCompiled("term redefined by its own scoped context")
             else:
                 value_term = term
-            for item in self.items(value):
-                if isinstance(item, dict):
-                    obj = self.node_value(term_ctx, key, item)
-                else:
-                    obj = self.scalar(term_ctx, value_term, item)
-                if emit:
-                    out.add((subject, predicate, obj))
-        return subject
-
-    def items(self, value: Any) -> Iterator[Any]:
-        if value is None:
-            raise NotCompiled("null value")
-        if not isinstance(value, list):
-            yield value
-            return
-        if has_duplicates(value):
-            raise NotCompiled("repeated value")
-        for item in value:
-            if isinstance(item, list):
-                yield from self.items(item)
-            elif item is None:
-                raise NotCompiled("null array item")
+            if value_term.language_map:
+                plan = self.language_map(subject, predicate, term_ctx, key, value)
             else:
-                yield item
+                plan = self.value(subject, predicate, term_ctx, key, value_term, value, True)
+            if plan is not None:
+                plans.append((key, plan))
+        if emit:
+            return subject, None
+        exact = [k for k in element if k == "@context" or k in type_keys]
+        return subject, shapes.Node(element, exact, plans)
 
-    def scalar(self, term_ctx: _Active, term: _Term, value: Any) -> str:
+    def value(
+        self,
+        subject: str,
+        predicate: str,
+        term_ctx: _Active,
+        key: str,
+        term: _Term,
+        value: Any,
+        top: bool,
+        language: str | None = None,
+    ) -> shapes.Plan | None:
+        """The statements of one property value (an array's items in turn), and its plan.
+
+        With `language`, the value is that language's text(s) in a language map.
+        """
+        self.size += 1
+        if value is None:
+            raise NotCompiled("null value" if top else "null array item")
+        if isinstance(value, list):
+            if has_duplicates(value):
+                raise NotCompiled("repeated value")
+            plans = [
+                self.value(subject, predicate, term_ctx, key, term, item, False, language)
+                for item in value
+            ]
+            return None if self.emit else shapes.Array(plans)  # type: ignore[arg-type]
+        plan: shapes.Plan | None
+        if language is not None:
+            if not isinstance(value, str):
+                raise NotCompiled("language map value")
+            obj, plan = literal(value, None, language) if self.emit else "", shapes.Scalar(str)
+        elif isinstance(value, dict):
+            obj, plan = self.node_value(term_ctx, key, value)
+        else:
+            obj, plan = self.scalar(term_ctx, term, value)
+        if self.emit:
+            self.out.add((subject, predicate, obj))
+            return None
+        return plan
+
+    def language_map(
+        self, subject: str, predicate: str, term_ctx: _Active, key: str, value: Any
+    ) -> shapes.Plan | None:
+        """The literals of a language map (pyld `_expand_language_map`), and its plan."""
+        if not isinstance(value, dict):
+            raise NotCompiled("language map value")
+        term = term_ctx.term(key)
+        plans: list[tuple[str, shapes.Plan]] = []
+        for tag, texts in sorted(value.items()):
+            if term_ctx.term(tag).iri == "@none":
+                raise NotCompiled("@none language")
+            plan = self.value(subject, predicate, term_ctx, key, term, texts, True, tag.lower())
+            if plan is not None:
+                plans.append((tag, plan))
+        return None if self.emit else shapes.Node(value, [], plans)
+
+    def scalar(self, term_ctx: _Active, term: _Term, value: Any) -> tuple[str, shapes.Plan | None]:
         coerce = term.coerce
         if term.expects is not None and JSON_KINDS.get(type(value)) != term.expects:
             raise NotCompiled("JSON type against datatype")  # safe mode's refusal, on pyld
-        if coerce == "@id" and isinstance(value, str):
-            return self.reference(term_ctx, value, vocab=False)
-        if coerce == "@vocab" and isinstance(value, str):
-            return self.reference(term_ctx, value, vocab=True)
+        if coerce in ("@id", "@vocab") and isinstance(value, str):
+            vocab = coerce == "@vocab"
+            obj = self.reference(term_ctx, value, vocab=vocab)
+            return obj, None if self.emit else term_ctx.reference_plan(vocab)
         if not self.emit:
             if isinstance(value, float) and not math.isfinite(value):
                 raise NotCompiled("non-finite number")
-            return ""
+            if type(value) not in _JSON_SCALARS:
+                self.size = shapes.MAX_SHAPE_SIZE + 1  # accepted, but no shape to remember
+            return "", shapes.Scalar(type(value))
         datatype = coerce if coerce not in (None, "@id", "@vocab") else None
         language = term.language if datatype is None and isinstance(value, str) else None
-        return literal(value, datatype, language)
+        return literal(value, datatype, language), None
 
     def reference(self, active: _Active, value: str, *, vocab: bool) -> str:
-        iri = _PROCESSOR._expand_iri(active.ctx, value, vocab=vocab, base=RELATIVE_BASE)
-        if isinstance(iri, str) and iri.startswith("_:"):
-            return self.label(iri)
-        if not _absolute(iri):
+        iri = active.reference(value, vocab)
+        if iri is None:
             raise NotCompiled("relative IRI")
+        if iri.startswith("_:"):
+            return self.label(iri)
         return f"<{iri}>"
 
 
-def _walk(document: Any, loader: DocumentLoader, emit: bool) -> _Walk:
+def _walk(document: Any, loader: DocumentLoader, emit: bool) -> tuple[_Walk, shapes.Node | None]:
     if not isinstance(document, dict):
         raise NotCompiled("top level is not an object")
     walk = _Walk(loader, emit)
     root = _root(loader)
-    walk.node_value(root, None, document)
-    return walk
+    _, plan = walk.node_value(root, None, document)
+    return walk, plan
 
 
 def quads(document: Any, loader: DocumentLoader) -> set[tuple[str, str, str]]:
@@ -445,9 +563,22 @@ def quads(document: Any, loader: DocumentLoader) -> set[tuple[str, str, str]]:
     Raises `NotCompiled` when the document is outside the fast route (or safe mode would
     refuse it): the pyld route then gives the answer.
     """
-    return _walk(document, loader, emit=True).out
+    return _walk(document, loader, emit=True)[0].out
 
 
-def check(document: Any, loader: DocumentLoader) -> None:
-    """Safe mode without output: returns when the fast route accepts the document."""
-    _walk(document, loader, emit=False)
+def known_shape(document: Any, loader: DocumentLoader) -> shapes.Shape | None:
+    """The remembered shape this document matches (so safe mode accepts it), else None."""
+    cache: shapes.ShapeCache | None = loader.compiled.get("shapes")
+    return None if cache is None else cache.find(document)
+
+
+def check(document: Any, loader: DocumentLoader) -> shapes.Shape | None:
+    """Safe mode without output: returns (the document's shape, if remembered) when the fast
+    route accepts the document, raises `NotCompiled` otherwise."""
+    walk, plan = _walk(document, loader, emit=False)
+    if plan is None or walk.size > shapes.MAX_SHAPE_SIZE:
+        return None
+    cache: shapes.ShapeCache | None = loader.compiled.get("shapes")
+    if cache is None:
+        cache = loader.compiled["shapes"] = shapes.ShapeCache()
+    return cache.add(document, plan)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import threading
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
@@ -42,6 +43,35 @@ def bundled_urls() -> frozenset[str]:
     return frozenset(_bundled())
 
 
+class SharedLRU(LRUCache):  # type: ignore[type-arg]
+    """An LRU cache several threads may use at once (cachetools' own is not thread-safe:
+    concurrent use breaks its order bookkeeping)."""
+
+    def __init__(self, maxsize: int) -> None:
+        super().__init__(maxsize)
+        self._lock = threading.RLock()
+
+    def __getitem__(self, key: Any) -> Any:
+        with self._lock:
+            return super().__getitem__(key)
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        with self._lock:
+            super().__setitem__(key, value)
+
+    def __delitem__(self, key: Any) -> None:
+        with self._lock:
+            super().__delitem__(key)
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        with self._lock:
+            return super().get(key, default)
+
+    def pop(self, key: Any, *default: Any) -> Any:
+        with self._lock:
+            return super().pop(key, *default)
+
+
 class DocumentLoader:
     """Serves the bundled JSON-LD contexts plus `extra` (URL -> JSON document); never the network.
 
@@ -62,9 +92,23 @@ class DocumentLoader:
             if not isinstance(document, Mapping):
                 raise JsonLdError(f"the document registered for {url!r} is not a JSON object")
             self._extra[url] = copy.deepcopy(dict(document))
+        self._new_caches()
+
+    def _new_caches(self) -> None:
         # Resolved-context cache for pyld, private to this loader: a process-wide cache would
         # let one loader's registered documents answer for another's.
-        self.context_cache: LRUCache[str, Any] = LRUCache(maxsize=256)
+        self.context_cache: SharedLRU = SharedLRU(maxsize=256)
+        # What the compiled JSON-LD route keeps for this loader (its active contexts, the
+        # document shapes it accepted): private to the loader for the same reason.
+        self.compiled: dict[str, Any] = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        """A loader pickles as what it serves; its caches start empty again."""
+        return {"_extra": self._extra}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self._extra = state["_extra"]
+        self._new_caches()
 
     def registered(self) -> dict[str, Any]:
         """A copy of what the caller registered (`extra`), to build the same loader elsewhere."""

@@ -43,18 +43,25 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
-from edubadge.errors import InputError, InvalidFieldsError
+from edubadge.errors import InputError, InvalidFieldsError, NotAMicroCredentialError
 from edubadge.model.vocab import (
     ACCREDITATION_TYPES,
     ASSESSMENT_TYPES,
     CREDIT_FRAMEWORKS,
     ECTS,
+    ENTITLEMENT_TYPES,
     EQF,
+    ISCED_F,
+    LEARNING_SCHEDULES,
     LEARNING_SETTINGS,
     MODES,
+    NQF,
+    SKILL_REUSE_LEVELS,
     SKILL_TYPES,
+    SUPERVISION,
     Concept,
     country_iri,
+    language_iri,
     normalise_country,
 )
 from edubadge.parsing import parse_json
@@ -62,13 +69,19 @@ from edubadge.parsing import parse_json
 __all__ = [
     "MANDATORY_ELEMENTS",
     "CreditPoint",
+    "Entitlement",
     "EscoSkill",
+    "Grade",
+    "GradingScheme",
     "Identifier",
     "Learner",
     "LearningOutcome",
     "MicroCredential",
     "Organisation",
     "QualityAssurance",
+    "RelatedAchievement",
+    "SkillReference",
+    "SupplementaryDocument",
     "Text",
     "format_duration",
     "load_microcredential",
@@ -329,15 +342,12 @@ def _country(value: Any) -> str:
         raise PydanticCustomError("country", "{reason}", {"reason": str(exc)}) from None
 
 
-_SCHEME_RE = re.compile(r"[A-Za-z0-9._-]+")
-
-
 def _scheme(value: str) -> str:
-    value = value.strip().removeprefix("ext:")
-    if not _SCHEME_RE.fullmatch(value):
+    value = " ".join(value.split()).removeprefix("ext:")
+    if not value or any(unicodedata.category(c) == "Cc" for c in value):
         raise PydanticCustomError(
             "identifier_scheme",
-            "an identifier scheme is a word of letters, digits, '.', '-' or '_': {value}",
+            "an identifier scheme is a name such as 'studentId' or 'Student ID': {value}",
             {"value": repr(value)},
         )
     if value in ("name", "emailAddress"):
@@ -431,7 +441,25 @@ class _DurationField:
 
 Duration = Annotated[timedelta, _DurationField()]
 
+
+def _instruction_language(value: str) -> str:
+    tag = _language(value).split("-")[0]
+    try:
+        language_iri(tag)
+    except ValueError as exc:
+        raise PydanticCustomError("language", "{reason}", {"reason": str(exc)}) from None
+    return tag
+
+
+# A language of instruction: its ISO 639 code ("nl-BE" is stored as "nl", as ELM records it).
+InstructionLanguage = Annotated[str, AfterValidator(_instruction_language)]
 EQFLevel = Annotated[Concept, EQF]
+NQFLevel = Annotated[Concept, NQF]
+IscedField = Annotated[Concept, ISCED_F]
+SkillReuseLevel = Annotated[Concept, SKILL_REUSE_LEVELS]
+LearningSchedule = Annotated[Concept, LEARNING_SCHEDULES]
+Supervision = Annotated[Concept, SUPERVISION]
+EntitlementType = Annotated[Concept, ENTITLEMENT_TYPES]
 CreditFramework = Annotated[Concept, CREDIT_FRAMEWORKS]
 AssessmentType = Annotated[Concept, ASSESSMENT_TYPES]
 Mode = Annotated[Concept, MODES]
@@ -497,20 +525,40 @@ class Learner(_Model):
     id: IRI | None = Field(default=None, description="DID or other URI of the learner")
     given_name: TextLine | None = None
     family_name: TextLine | None = None
+    full_name: TextLine | None = Field(
+        default=None, description="only when it is not the given and family name"
+    )
+    date_of_birth: date | None = None
     email: Email | None = None
     identifiers: tuple[Identifier, ...] = ()
 
     @model_validator(mode="after")
     def _identifies(self) -> Self:
-        if not (self.id or self.given_name or self.family_name or self.email or self.identifiers):
+        names = (self.given_name, self.family_name, self.full_name)
+        if not (self.id or any(names) or self.email or self.identifiers):
             raise PydanticCustomError(
                 "learner_unidentified",
                 "a learner needs an id, a name, an email or an identifier",
             )
         return self
 
-    def full_name(self, language: str) -> str | None:
-        """Given and family name in `language` (or the best fallback), or None."""
+    @model_validator(mode="after")
+    def _full_name_only_when_different(self) -> Self:
+        if self.full_name is None or not (self.given_name or self.family_name):
+            return self
+        joined = {
+            tag: " ".join(t.best(tag) for t in (self.given_name, self.family_name) if t)
+            for tag in self.full_name
+        }
+        if dict(self.full_name) == joined:
+            return self.model_copy(update={"full_name": None})
+        return self
+
+    def name(self, language: str) -> str | None:
+        """The full name in `language` (or the best fallback), or None: `full_name`, else
+        given and family name."""
+        if self.full_name is not None:
+            return self.full_name.best(language)
         parts = [t.best(language) for t in (self.given_name, self.family_name) if t is not None]
         return " ".join(parts) or None
 
@@ -527,12 +575,30 @@ class EscoSkill(_Model):
         return {"iri": data} if isinstance(data, str) else data
 
 
+class SkillReference(_Model):
+    """A skill or competence of another framework (DigComp, a national list...): IRI, label."""
+
+    iri: IRI
+    label: TextLine | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_iri(cls, data: Any) -> Any:
+        return {"iri": data} if isinstance(data, str) else data
+
+
 class LearningOutcome(_Model):
     """A learning outcome statement. Input may be the text alone."""
 
     text: PrimaryLine
     skill_type: SkillType | None = Field(default=None, description="'knowledge' or 'skill'")
+    reusability_level: SkillReuseLevel | None = Field(
+        default=None, description="transversal, cross-sector, sector-specific, occupation-specific"
+    )
     esco_skills: tuple[EscoSkill, ...] = ()
+    related_skills: tuple[SkillReference, ...] = Field(
+        default=(), description="skills of other frameworks than ESCO"
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -543,6 +609,12 @@ class LearningOutcome(_Model):
     @classmethod
     def _distinct_skills(cls, value: tuple[EscoSkill, ...]) -> tuple[EscoSkill, ...]:
         _unique(value, lambda s: s.iri, "ESCO skill")
+        return value
+
+    @field_validator("related_skills")
+    @classmethod
+    def _distinct_related(cls, value: tuple[SkillReference, ...]) -> tuple[SkillReference, ...]:
+        _unique(value, lambda s: s.iri, "related skill")
         return value
 
 
@@ -560,6 +632,58 @@ class QualityAssurance(_Model):
     body: Organisation | None = Field(default=None, description="the quality assurance agency")
     decision: FreeText | None = Field(default=None, description="the decision, in words")
     id: IRI | None = Field(default=None, description="URL or id of the decision or report")
+
+
+class GradingScheme(_Model):
+    """The grading scheme a grade is given in."""
+
+    title: TextLine
+    description: FreeText | None = None
+
+
+class Grade(_Model):
+    """The grade achieved. Input may be the grade alone (``"8/10"``, ``"Pass"``)."""
+
+    value: TextLine
+    scheme: GradingScheme | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_value(cls, data: Any) -> Any:
+        return {"value": data} if isinstance(data, str) else data
+
+
+class RelatedAchievement(_Model):
+    """Another micro-credential or qualification this one stacks with. Input may be its IRI
+    alone (EDC needs the title too)."""
+
+    id: IRI
+    title: TextLine | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_iri(cls, data: Any) -> Any:
+        return {"id": data} if isinstance(data, str) else data
+
+
+class Entitlement(_Model):
+    """What the micro-credential entitles its holder to (further learning, an occupation...)."""
+
+    title: TextLine
+    type: EntitlementType = Field(description="learning opportunity, occupation or membership")
+    id: IRI | None = None
+
+
+class SupplementaryDocument(_Model):
+    """A public document with further information. Input may be the URL alone."""
+
+    url: HttpURL
+    title: TextLine | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_url(cls, data: Any) -> Any:
+        return {"url": data} if isinstance(data, str) else data
 
 
 class MicroCredential(_Model):
@@ -589,6 +713,9 @@ class MicroCredential(_Model):
     )
     awarded: date | None = None
     learning_outcomes: tuple[LearningOutcome, ...] = ()
+    learning_outcome_summary: FreeText | None = Field(
+        default=None, description="the learning outcomes in prose, besides the list"
+    )
     credits: tuple[CreditPoint, ...] = ()
     volume_of_learning: Duration | None = Field(
         default=None, description="notional workload as an ISO 8601 duration, e.g. PT125H"
@@ -600,6 +727,36 @@ class MicroCredential(_Model):
     )
     learning_setting: LearningSetting | None = None
     quality_assurance: tuple[QualityAssurance, ...] = ()
+    # --- optional elements (Annex I, Part II) and the rest of Part I
+    nqf_levels: tuple[NQFLevel, ...] = Field(
+        default=(), description="national qualifications framework levels"
+    )
+    isced_fields: tuple[IscedField, ...] = Field(
+        default=(), description="ISCED-F fields of education (subject areas)"
+    )
+    learning_schedule: LearningSchedule | None = Field(
+        default=None, description="full time, part time intensive, part time light"
+    )
+    supervision: Supervision | None = Field(
+        default=None, description="supervision and identity verification during assessment"
+    )
+    grade: Grade | None = None
+    prerequisites: FreeText | None = Field(default=None, description="prerequisites to enrol")
+    partial_qualification: bool | None = Field(
+        default=None, description="whether it is a unit of a larger qualification"
+    )
+    is_part_of: tuple[RelatedAchievement, ...] = ()
+    has_part: tuple[RelatedAchievement, ...] = ()
+    entitles_to: tuple[Entitlement, ...] = ()
+    further_information: FreeText | None = None
+    homepage: HttpURL | None = None
+    supplementary_documents: tuple[SupplementaryDocument, ...] = ()
+    languages: tuple[InstructionLanguage, ...] = Field(
+        default=(), description="languages of instruction and assessment (ISO 639 codes)"
+    )
+    valid_until: AwareDatetime | None = Field(
+        default=None, description="end of validity; kept in UTC to the second"
+    )
 
     @model_validator(mode="wrap")
     @classmethod
@@ -617,7 +774,7 @@ class MicroCredential(_Model):
         finally:
             _PRIMARY_LANGUAGE.reset(token)
 
-    @field_validator("issued")
+    @field_validator("issued", "valid_until")
     @classmethod
     def _utc_seconds(cls, value: datetime | None) -> datetime | None:
         return None if value is None else value.astimezone(UTC).replace(microsecond=0)
@@ -628,10 +785,33 @@ class MicroCredential(_Model):
         _unique(value, lambda c: CREDIT_FRAMEWORKS.name_of(c.framework), "credit framework")
         return value
 
-    @field_validator("assessment_types", "participation_modes")
+    @field_validator("assessment_types", "participation_modes", "nqf_levels", "isced_fields")
     @classmethod
     def _distinct(cls, value: tuple[Concept, ...]) -> tuple[Concept, ...]:
-        _unique(value, lambda c: c.label, "value")
+        _unique(value, lambda c: c.iri, "value")
+        return value
+
+    @field_validator(
+        "awarding_bodies", "quality_assurance", "entitles_to", "supplementary_documents"
+    )
+    @classmethod
+    def _distinct_items(cls, value: tuple[Any, ...]) -> tuple[Any, ...]:
+        # JSON-LD merges repeated values: a list given twice would not be what is signed
+        _unique(value, lambda i: getattr(i, "id", None) or getattr(i, "url", None) or i, "entry")
+        return value
+
+    @field_validator("languages")
+    @classmethod
+    def _distinct_languages(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        _unique(value, lambda v: v, "language")
+        return value
+
+    @field_validator("is_part_of", "has_part")
+    @classmethod
+    def _distinct_related(
+        cls, value: tuple[RelatedAchievement, ...]
+    ) -> tuple[RelatedAchievement, ...]:
+        _unique(value, lambda r: r.id, "achievement")
         return value
 
     @field_validator("awarded")
@@ -659,6 +839,27 @@ class MicroCredential(_Model):
             if credit.framework == ECTS:
                 return credit.points
         return None
+
+    def ready_to_issue(
+        self, issuer: Organisation, *, micro_credential: bool, what: str
+    ) -> MicroCredential:
+        """This record with `issued` filled in (now, when absent), checked for issuing as
+        `what` ("badge", "EDC"): marked as a micro-credential only when nothing mandatory is
+        missing (`NotAMicroCredentialError`), and never without a title and a learner."""
+        issued = self.issued or datetime.now(UTC)
+        ready = self.model_copy(update={"issued": issued})
+        if micro_credential:
+            missing = ready.missing_mandatory(issuer)
+            if missing:
+                raise NotAMicroCredentialError(missing)
+        problems = [
+            (field, f"needed for any {what}")
+            for field, value in (("title", self.title), ("learner", self.learner))
+            if value is None
+        ]
+        if problems:
+            raise InvalidFieldsError(what, problems)
+        return ready
 
     def missing_mandatory(self, issuer: Organisation) -> list[str]:
         """The mandatory Annex I elements this micro-credential lacks, by the names of

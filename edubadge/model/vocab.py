@@ -28,16 +28,27 @@ __all__ = [
     "CREDIT_FRAMEWORKS",
     "ECTS",
     "ECVET",
+    "ENTITLEMENT_TYPES",
     "EQF",
+    "ISCED_F",
+    "LEARNING_OPPORTUNITY_TYPES",
+    "LEARNING_SCHEDULES",
     "LEARNING_SETTINGS",
     "MODES",
+    "NQF",
+    "SKILL_REUSE_LEVELS",
     "SKILL_TYPES",
+    "SUPERVISION",
     "VOCABULARIES",
     "Concept",
+    "OpenScheme",
     "Vocabulary",
     "country_iri",
     "country_name",
     "eqf_level",
+    "language_concept",
+    "language_from_iri",
+    "language_iri",
     "normalise_country",
 ]
 
@@ -307,6 +318,77 @@ SKILL_TYPES = Vocabulary(
     ],
 )
 
+SKILL_REUSE_LEVELS = Vocabulary(
+    "skill reusability level",
+    f"{_SNB}/skill-reuse-level/25831c2",
+    [
+        (f"{_SNB}/skill-reuse-level/{code}", label, code.replace("-", " "), ())
+        for code, label in [
+            ("transversal", "transversal skills and competences"),
+            ("cross-sector", "cross-sector skills and competences"),
+            ("sector-specific", "sector specific skills and competences"),
+            ("occupation-specific", "occupation specific skills and competences"),
+        ]
+    ],
+)
+
+LEARNING_SCHEDULES = Vocabulary(
+    "learning schedule",
+    f"{_SNB}/learning-schedule/25831c2",
+    [
+        (f"{_SNB}/learning-schedule/72a0ab92fa", "Full time", "full time", ("full-time",)),
+        (f"{_SNB}/learning-schedule/f230bae523", "Part time intensive", "part time intensive", ()),
+        (
+            f"{_SNB}/learning-schedule/67395e6b5a",
+            "Part time light",
+            "part time light",
+            ("part time", "part-time"),
+        ),
+    ],
+)
+
+# Supervision and identity verification during assessment. EU Vocabularies publishes four
+# concepts; only these two have labels that could be confirmed offline, so only these two
+# are accepted (an unconfirmed label would put words into an issuer's credential).
+SUPERVISION = Vocabulary(
+    "supervision and identity verification",
+    f"{_SNB}/supervision-verification/25831c2",
+    [
+        (
+            f"{_SNB}/supervision-verification/c598449d64",
+            "Unsupervised without ID Verification",
+            "unsupervised without id verification",
+            ("unsupervised", "no id verification"),
+        ),
+        (
+            f"{_SNB}/supervision-verification/70be69aaf9",
+            "Supervised with ID Verification",
+            "supervised with id verification",
+            ("supervised", "id verified"),
+        ),
+    ],
+)
+
+ENTITLEMENT_TYPES = Vocabulary(
+    "entitlement type",
+    f"{_SNB}/entitlement/25831c2",
+    [
+        (f"{_SNB}/entitlement/64aad92881", "learning opportunity", "learning opportunity", ()),
+        (f"{_SNB}/entitlement/52f62180c2", "occupation", "occupation", ()),
+        (f"{_SNB}/entitlement/bebd32e8e6", "membership", "membership", ()),
+    ],
+)
+
+# Learning opportunity types: EDCI's Annex I sample types a micro-credential's
+# specification as a "Short learning programme"; edubadge's EDC profile does the same.
+LEARNING_OPPORTUNITY_TYPES = Vocabulary(
+    "learning opportunity type",
+    f"{_SNB}/learning-opportunity/25831c2",
+    [
+        (f"{_SNB}/learning-opportunity/74a4a268e8", "Short learning programme", "short", ()),
+    ],
+)
+
 VOCABULARIES: Mapping[str, Vocabulary] = {
     "eqf": EQF,
     "credit_frameworks": CREDIT_FRAMEWORKS,
@@ -315,7 +397,121 @@ VOCABULARIES: Mapping[str, Vocabulary] = {
     "learning_settings": LEARNING_SETTINGS,
     "accreditation_types": ACCREDITATION_TYPES,
     "skill_types": SKILL_TYPES,
+    "skill_reuse_levels": SKILL_REUSE_LEVELS,
+    "learning_schedules": LEARNING_SCHEDULES,
+    "supervision": SUPERVISION,
+    "entitlement_types": ENTITLEMENT_TYPES,
+    "learning_opportunity_types": LEARNING_OPPORTUNITY_TYPES,
 }
+
+
+class OpenScheme:
+    """A large EU concept scheme (NQF levels, ISCED-F fields) known by its IRI pattern.
+
+    These lists hold hundreds of concepts that change with national frameworks, so the model
+    checks that a value is a concept IRI of the scheme (a short code is accepted where the
+    scheme has one) and keeps the label the input gives (else the code). A value of another
+    scheme, or a malformed one, is refused. As a pydantic annotation it accepts the IRI, a
+    code, or ``{"iri": ..., "label": ...}``, stores a `Concept` and serialises as that object.
+    """
+
+    def __init__(self, title: str, scheme: str, base: str, code: str, example: str) -> None:
+        self.title = title
+        self.scheme = scheme
+        self.base = base
+        self._code = re.compile(code)
+        self.example = example
+
+    def __repr__(self) -> str:
+        return f"OpenScheme({self.title!r})"
+
+    def __contains__(self, item: object) -> bool:
+        iri = item.iri if isinstance(item, Concept) else item
+        return isinstance(iri, str) and self.code_of(iri) is not None
+
+    def code_of(self, iri: str) -> str | None:
+        """The code of a concept IRI of this scheme, or None."""
+        if not iri.startswith(self.base):
+            return None
+        code = iri[len(self.base) :]
+        return code if self._code.fullmatch(code) else None
+
+    def validate(self, value: Any) -> Concept:
+        """Pydantic validator: a concept of this scheme with its label."""
+        if isinstance(value, Concept):
+            value = {"iri": value.iri, "label": value.label}
+        label: Any = None
+        if isinstance(value, Mapping):
+            unknown = set(value) - {"iri", "label"}
+            if unknown or "iri" not in value:
+                raise PydanticCustomError(
+                    "concept_type", "expected {{'iri': ..., 'label': ...}}", {}
+                )
+            value, label = value["iri"], value.get("label")
+        if not isinstance(value, str) or (label is not None and not isinstance(label, str)):
+            raise PydanticCustomError(
+                "concept_type", "expected a {title} IRI or code", {"title": self.title}
+            )
+        value = value.strip()
+        iri = value if value.startswith(self.base) else self.base + value
+        code = self.code_of(iri)
+        if code is None:
+            raise PydanticCustomError(
+                "unknown_concept",
+                "not a {title}: {value}; expected a concept IRI of {scheme} such as {example}",
+                {
+                    "title": self.title,
+                    "value": repr(value),
+                    "scheme": self.scheme,
+                    "example": self.example,
+                },
+            )
+        label = " ".join((label or code).split())
+        return Concept(iri, label or code)
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(
+            self.validate,
+            serialization=core_schema.plain_serializer_function_ser_schema(
+                lambda c: {"iri": c.iri, "label": c.label}, when_used="always"
+            ),
+        )
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {
+            "anyOf": [
+                {"type": "string"},
+                {
+                    "type": "object",
+                    "properties": {"iri": {"type": "string"}, "label": {"type": "string"}},
+                    "required": ["iri"],
+                },
+            ],
+            "title": self.title,
+            "description": f"A concept of {self.scheme}, e.g. {self.example}",
+        }
+
+
+# ISCED-F 2013 fields of education: broad (2 digits), narrow (3) and detailed (4) fields.
+ISCED_F = OpenScheme(
+    "ISCED-F field",
+    f"{_SNB}/isced-f/25831c2",
+    f"{_SNB}/isced-f/",
+    r"(?:0\d|10)(?:\d{1,2})?",
+    f"{_SNB}/isced-f/0613",
+)
+# National qualifications framework levels (the EU's "qdr" scheme).
+NQF = OpenScheme(
+    "NQF level",
+    f"{_SNB}/qdr/25831c2",
+    f"{_SNB}/qdr/",
+    r"c_[0-9a-f]{8}",
+    f"{_SNB}/qdr/c_c392e7a2",
+)
 
 
 def eqf_level(n: int) -> Concept:
@@ -372,6 +568,40 @@ def country_iri(alpha2: str) -> str:
     found = pycountry.countries.get(alpha_2=code)
     assert found is not None
     return _COUNTRY_AUTHORITY + str(found.alpha_3)
+
+
+_LANGUAGE_AUTHORITY = "http://publications.europa.eu/resource/authority/language/"
+
+
+def language_iri(tag: str) -> str:
+    """The EU authority IRI of a BCP 47 tag's language: ``nl-BE`` -> ``.../language/NLD``."""
+    primary = tag.split("-")[0].lower()
+    found = (
+        pycountry.languages.get(alpha_2=primary)
+        if len(primary) == 2
+        else pycountry.languages.get(alpha_3=primary)
+    )
+    if found is None:
+        raise ValueError(f"no EU authority code for the language {tag!r}")
+    return _LANGUAGE_AUTHORITY + str(found.alpha_3).upper()
+
+
+def language_concept(tag: str) -> Concept:
+    """The EU authority concept of a BCP 47 tag's language, with its English name."""
+    iri = language_iri(tag)
+    found = pycountry.languages.get(alpha_3=iri.rsplit("/", 1)[1].lower())
+    return Concept(iri, str(found.name) if found is not None else tag)
+
+
+def language_from_iri(iri: str) -> str:
+    """The BCP 47 tag (two letters where ISO 639-1 has one) of an EU authority language IRI."""
+    if not iri.startswith(_LANGUAGE_AUTHORITY):
+        raise ValueError(f"not an EU authority language IRI: {iri!r}")
+    code = iri[len(_LANGUAGE_AUTHORITY) :].lower()
+    found = pycountry.languages.get(alpha_3=code)
+    if found is None:
+        raise ValueError(f"not a language of the EU authority table: {iri!r}")
+    return str(getattr(found, "alpha_2", found.alpha_3))
 
 
 def country_name(alpha2: str) -> str:

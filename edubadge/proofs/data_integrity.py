@@ -7,10 +7,13 @@ The caller's document is never mutated: a proof is added to a copy.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+
+import orjson
 
 from ..errors import EdubadgeError, ProofError
 from ..jsonld.loader import DocumentLoader, default_loader
@@ -48,9 +51,16 @@ _OPTION_NAMES = frozenset(
 )
 
 
+_CLOCK: tuple[int, str] = (0, "")  # the last second asked for, written out
+
+
 def now_utc() -> str:
     """The current time as an XML Schema dateTime in UTC, to the second."""
-    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    global _CLOCK
+    second = int(time.time())
+    if _CLOCK[0] != second:
+        _CLOCK = (second, time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(second)))
+    return _CLOCK[1]
 
 
 def parse_datetime(value: object, *, what: str) -> datetime:
@@ -94,23 +104,47 @@ def _previous(proof: Mapping[str, Any], proofs: list[dict[str, Any]]) -> list[di
 def _unsecured(document: Mapping[str, Any], chained: list[dict[str, Any]]) -> dict[str, Any]:
     # A view, not a copy: canonicalisation and safe mode only read it, and callers only
     # replace its top-level entries.
-    unsecured = {k: v for k, v in document.items() if k != "proof"}
+    unsecured = _without(document, "proof")
     if chained:
         unsecured["proof"] = list(chained)
     return unsecured
 
 
+def _without(mapping: Mapping[str, Any], key: str) -> dict[str, Any]:
+    """A shallow copy of `mapping` without `key`."""
+    copy = dict(mapping)
+    copy.pop(key, None)
+    return copy
+
+
 def _copy(value: Any) -> Any:
-    """A deep copy of a JSON value (much faster than copy.deepcopy on JSON)."""
+    """A deep copy of a JSON value (much faster than copy.deepcopy on JSON).
+
+    orjson copies at C speed; the copy is kept only when it equals the original, which
+    rules out what orjson would change (NaN and infinities become null, tuples lists).
+    """
+    if type(value) is list and all(type(item) is str for item in value):
+        return list(value)  # a @context: shorter than a round trip
+    try:
+        copied = orjson.loads(orjson.dumps(value))
+    except TypeError:  # integers past 64 bits, lone surrogates, other Python values
+        pass
+    else:
+        if copied == value:
+            return copied
+    return _copy_each(value)
+
+
+def _copy_each(value: Any) -> Any:
     if isinstance(value, dict):
-        return {k: _copy(v) for k, v in value.items()}
+        return {k: _copy_each(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_copy(v) for v in value]
+        return [_copy_each(v) for v in value]
     return value
 
 
 def _proof_config(proof: Mapping[str, Any], unsecured: Mapping[str, Any]) -> dict[str, Any]:
-    config = {k: v for k, v in proof.items() if k != "proofValue"}
+    config = _without(proof, "proofValue")
     if "@context" in unsecured:
         config["@context"] = _copy(unsecured["@context"])
     return config
@@ -163,29 +197,25 @@ def add_proof(
     if unknown:
         raise ProofError(f"unknown proof options: {', '.join(sorted(unknown))}")
     suite_options = {k: options.pop(k) for k in cryptosuite.option_names if k in options}
-    if options.get("type", cryptosuite.proof_type) != cryptosuite.proof_type:
-        raise ProofError(f"proof option type must be {cryptosuite.proof_type!r}")
-    if options.get("cryptosuite", cryptosuite.cryptosuite) != cryptosuite.cryptosuite:
-        expected = cryptosuite.cryptosuite
+    proof_type, suite_name = cryptosuite.proof_type, cryptosuite.cryptosuite
+    if options.get("type", proof_type) != proof_type:
+        raise ProofError(f"proof option type must be {proof_type!r}")
+    if options.get("cryptosuite", suite_name) != suite_name:
         raise ProofError(
-            f"proof option cryptosuite must be {expected!r}"
-            if expected
-            else f"a {cryptosuite.proof_type} proof has no cryptosuite"
+            f"proof option cryptosuite must be {suite_name!r}"
+            if suite_name
+            else f"a {proof_type} proof has no cryptosuite"
         )
-    proof: dict[str, Any] = {"type": cryptosuite.proof_type}
-    if cryptosuite.cryptosuite:
-        proof["cryptosuite"] = cryptosuite.cryptosuite
-    proof.update(
-        {
-            "created": now_utc(),
-            "verificationMethod": signer.id,
-            "proofPurpose": "assertionMethod",
-        }
-    )
+    proof: dict[str, Any] = {"type": proof_type}
+    if suite_name:
+        proof["cryptosuite"] = suite_name
+    proof["created"] = now_utc()
+    proof["verificationMethod"] = signer.id
+    proof["proofPurpose"] = "assertionMethod"
     proof.update(options)
     for name in ("created", "expires"):
-        if name in proof:
-            parse_datetime(proof[name], what=f"proof option {name}")
+        if name in options:
+            parse_datetime(options[name], what=f"proof option {name}")
     document = _with_suite_context(document, cryptosuite)
     existing = proofs_of(document)
     unsecured = _unsecured(document, _previous(proof, existing))
@@ -195,7 +225,7 @@ def add_proof(
     proof["proofValue"] = cryptosuite.create_proof_value(
         unsecured, config, signer, loader, suite_options
     )
-    secured = {k: _copy(v) for k, v in document.items() if k != "proof"}
+    secured: dict[str, Any] = _copy(_without(document, "proof"))
     secured["proof"] = [*_copy(existing), proof] if existing else proof
     return secured
 

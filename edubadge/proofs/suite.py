@@ -14,12 +14,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..errors import ProofError
-from ..jsonld.canon import check, jcs, rdfc
+from ..jsonld.canon import check, jcs, jcs_checked, rdfc
 from ..jsonld.loader import DocumentLoader
 from ..keys.keypair import KeyPair
 from ..keys.multikey import decode_multibase, encode_multibase
 from ..keys.signer import Signer
 
+_HASHES = {"sha256": hashlib.sha256, "sha384": hashlib.sha384}
 DATA_INTEGRITY_PROOF = "DataIntegrityProof"
 # Contexts that define DataIntegrityProof: VC 2.0 includes it; VC 1.1 documents need one of these.
 CREDENTIALS_V2 = "https://www.w3.org/ns/credentials/v2"
@@ -63,7 +64,7 @@ class Cryptosuite(ABC):
         """
         if self.suite_context is not None:
             return None if self.suite_context in contexts else self.suite_context
-        if any(c in contexts for c in (CREDENTIALS_V2, *DATA_INTEGRITY_CONTEXTS)):
+        if CREDENTIALS_V2 in contexts or any(c in contexts for c in DATA_INTEGRITY_CONTEXTS):
             return None
         return DATA_INTEGRITY_CONTEXTS[0]
 
@@ -87,9 +88,18 @@ class Cryptosuite(ABC):
         `hash_name` is the hash RDFC-1.0 uses inside canonicalisation (JCS ignores it).
         """
 
+    def canonicalize_document(
+        self, document: dict[str, Any], loader: DocumentLoader, *, hash_name: str = "sha256"
+    ) -> bytes:
+        """The canonical bytes of the unsecured document, after safe mode (`check_terms`)."""
+        self.check_terms(document, loader)
+        return self.canonicalize(document, loader, hash_name=hash_name)
+
     def hash(self, data: bytes, hash_name: str | None = None) -> bytes:
         """The suite's hash (or the named one)."""
-        return hashlib.new(hash_name or self.hash_name, data).digest()
+        name = hash_name or self.hash_name
+        constructor = _HASHES.get(name)
+        return (hashlib.new(name, data) if constructor is None else constructor(data)).digest()
 
     def hash_data(
         self,
@@ -99,12 +109,16 @@ class Cryptosuite(ABC):
         *,
         key_algorithm: str | None = None,
     ) -> bytes:
-        """hash(canonical proof config) || hash(canonical document): the bytes that are signed."""
+        """hash(canonical proof config) || hash(canonical document): the bytes that are signed.
+
+        The document goes first: safe mode over it (`canonicalize_document`), then the config.
+        """
         name = self.hash_for(key_algorithm)
-        config = self.canonicalize(proof_config, loader, hash_name=name)
-        return self.hash(config, name) + self.hash(
-            self.canonicalize(document, loader, hash_name=name), name
+        document_hash = self.hash(
+            self.canonicalize_document(document, loader, hash_name=name), name
         )
+        config = self.canonicalize(proof_config, loader, hash_name=name)
+        return self.hash(config, name) + document_hash
 
     def sign(self, data: bytes, signer: Signer) -> str:
         """The proofValue for hash data: multibase base58btc of the raw signature."""
@@ -123,7 +137,6 @@ class Cryptosuite(ABC):
         options: Mapping[str, Any],
     ) -> str:
         """The proofValue securing `document` under `proof_config` (`options`: suite options)."""
-        self.check_terms(document, loader)
         data = self.hash_data(document, proof_config, loader, key_algorithm=signer.algorithm)
         return self.sign(data, signer)
 
@@ -136,7 +149,6 @@ class Cryptosuite(ABC):
         loader: DocumentLoader,
     ) -> bool:
         """True when `proof_value` secures `document` under `proof_config` with `key`."""
-        self.check_terms(document, loader)
         data = self.hash_data(document, proof_config, loader, key_algorithm=key.algorithm)
         return self.verify(data, proof_value, key)
 
@@ -169,7 +181,7 @@ class RdfcCryptosuite(Cryptosuite):
 
 
 class JcsCryptosuite(Cryptosuite):
-    """A suite over JCS (RFC 8785); the host still runs JSON-LD safe mode over the document."""
+    """A suite over JCS (RFC 8785); JSON-LD safe mode still runs over the document."""
 
     proof_carries_context = True
 
@@ -177,3 +189,9 @@ class JcsCryptosuite(Cryptosuite):
         self, document: dict[str, Any], loader: DocumentLoader, *, hash_name: str = "sha256"
     ) -> bytes:
         return jcs(document)
+
+    def canonicalize_document(
+        self, document: dict[str, Any], loader: DocumentLoader, *, hash_name: str = "sha256"
+    ) -> bytes:
+        """JCS of the document and safe mode over it in one step (`jcs_checked`)."""
+        return jcs_checked(document, loader)
