@@ -21,6 +21,7 @@ _KINDS = {
     "unbake": (".png", ".svg"),
     "microcredential": (".json",),
     "ob3": (".json", ".jsonld"),
+    "edc": (".json", ".jsonld"),
     "verify_presentation": (".json", ".jsonld"),
     "status_list": (".json", ".jsonld"),
 }

@@ -20,6 +20,7 @@ from edubadge.bake import unbake as unbake_image
 from edubadge.bake.png import KEYWORD, SIGNATURE
 from edubadge.bake.svg import NAMESPACE, SVG_NAMESPACE
 from edubadge.errors import EdubadgeError
+from edubadge.formats.edc import from_credential as edc_from_credential
 from edubadge.formats.ob3 import from_credential
 from edubadge.model import load_microcredential
 from edubadge.status import bitstring
@@ -124,6 +125,7 @@ def _reader(read: Callable[[dict[str, Any]], object], what: str) -> Target:
 
 microcredential = _reader(load_microcredential, "The micro-credential input parser.")
 ob3 = _reader(from_credential, "The OB 3.0 reader (`formats.ob3.from_credential`).")
+edc = _reader(edc_from_credential, "The Europass EDC reader (`formats.edc.from_credential`).")
 
 
 def verify_presentation(data: bytes) -> None:
@@ -162,6 +164,7 @@ TARGETS: dict[str, Target] = {
     "unbake": unbake,
     "microcredential": microcredential,
     "ob3": ob3,
+    "edc": edc,
     "verify_presentation": verify_presentation,
     "status_list": status_list,
 }
