@@ -10,10 +10,11 @@ Excluded by construction (edits that do not change what the suite signs):
 
 - key order inside JSON objects: edits work on parsed values, and a re-encoded header or
   payload is a different byte string anyway;
-- for RDFC suites, the order of arrays other than `@context`: JSON-LD arrays are sets unless
-  a context says `@list`, and the signed quads do not depend on their order (no `@list` term
-  appears in these credentials); JCS suites, JWS and JAdES sign the bytes, so any reordering
-  there is an edit;
+- for RDFC suites, the order of arrays: JSON-LD arrays are sets unless a context says
+  `@list` (no `@list` term appears in these credentials), and the order of `@context`
+  entries either leaves every statement as it was (contexts defining different terms) or
+  changes the statements, which the signature catches; the VC context must stay first (the
+  context check). JCS suites, JWS and JAdES sign the bytes, so any reordering is an edit;
 - numerically equal spellings (5 and 5.0): a changed number always changes its value;
 - for RDFC suites, edits that leave every set the same: a value and a one-item array of it
   (`"en"` and `["en"]`), reordered items, an added member whose value is an empty array
@@ -221,24 +222,21 @@ def _flat(value: Any) -> list[Any]:
     return items
 
 
-def _set_form(value: Any, key: str | int | None = None) -> Any:
+def _set_form(value: Any) -> Any:
     """A JSON value as JSON-LD sets read it: every value a sorted set of its items (a bare
-    value is a set of one, nested arrays flatten, an empty array is no member at all);
-    `@context` stays as written, in order."""
-    if key == "@context":
-        return json.dumps(value, sort_keys=True)
+    value is a set of one, nested arrays flatten, an empty array is no member at all)."""
     forms = []
     for item in _flat(value):
         if isinstance(item, dict):
-            members = {k: _set_form(v, k) for k, v in item.items() if v != []}
+            members = {k: _set_form(v) for k, v in item.items() if v != []}
             forms.append(json.dumps(members, sort_keys=True))
         else:
             forms.append(json.dumps(item))
     return sorted(forms)
 
 
-def _context_only(path: Path) -> bool:
-    return bool(path) and path[-1] == "@context"
+def _never(path: Path) -> bool:
+    return False
 
 
 def _always(path: Path) -> bool:
@@ -357,7 +355,7 @@ def _verified(artifact: Any, **options: Any) -> VerificationResult:
 
 def _ordered_for(suite: str) -> Callable[[Path], bool]:
     """JCS suites sign JSON (every array is ordered); the others sign RDF statements."""
-    return _always if "jcs" in suite else _context_only
+    return _always if "jcs" in suite else _never
 
 
 def data_integrity_cases() -> list[Case]:
@@ -395,7 +393,7 @@ def presentation_cases() -> list[Case]:
             "presentation eddsa-rdfc-2022",
             presentation,
             verify,
-            lambda d, c: edits(d, c, _context_only),
+            lambda d, c: edits(d, c, _never),
         )
     ]
 

@@ -461,3 +461,35 @@ def test_value_objects_that_say_more_than_the_plain_value_still_pass() -> None:
         document = {k: v for k, v in signed.items() if k != "proof"}
         resigned = edubadge.sign({**document, "name": value}, KEY, suite="eddsa-rdfc-2022")
         assert edubadge.verify(resigned).check("proof").passed
+
+
+def _language_maps(value: Any, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every `localized...` language map in a credential (edubadge's OB 3.0 extension)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key.startswith("localized") and isinstance(item, dict):
+                found.append(item)
+            else:
+                _language_maps(item, found)
+    elif isinstance(value, list):
+        for item in value:
+            _language_maps(item, found)
+    return found
+
+
+@pytest.mark.parametrize("entry", [None, [None], ["same", "same"]])
+def test_nulls_and_repeats_in_a_language_map_are_refused(entry: Any) -> None:
+    """Found by the mutation figures: `"extra": null` added to a language map verified, since
+    JSON-LD drops it (the fast route refused it, the pyld route's safe mode did not look)."""
+    signed = _signed()
+    forged = copy.deepcopy(signed)
+    maps = _language_maps(forged, [])
+    assert maps, "the credential has a language map"
+    maps[0]["zz"] = entry
+    unsigned = {k: v for k, v in signed.items() if k != "proof"}
+    forged_unsigned = {k: v for k, v in forged.items() if k != "proof"}
+    if entry != ["same", "same"]:  # the attack: the same statements
+        assert _plain_pyld_nquads(forged_unsigned) == _plain_pyld_nquads(unsigned)
+    result = edubadge.verify(forged)
+    assert not result.verified
+    assert "map" in result.check("proof").problems[0].detail

@@ -153,10 +153,14 @@ class SafeProcessor(jsonld.JsonLdProcessor):  # type: ignore[misc]
                 raise UnsafeTermError(key, path, "a context keyword here is dropped by JSON-LD")
             if value is None and expanded not in ("@value", "@language", "@direction"):
                 raise UnsafeTermError(key, path, "a null value is dropped by JSON-LD")
+            container = jsonld.JsonLdProcessor.get_context_value(active_ctx, key, "@container")
+            if isinstance(value, dict) and any(
+                c in (container or []) for c in ("@language", "@index", "@id", "@type")
+            ):
+                _check_map(key, value, path)
             if isinstance(value, list):
                 if any(v is None for v in value):
                     raise UnsafeTermError(key, path, "a null array item is dropped by JSON-LD")
-                container = jsonld.JsonLdProcessor.get_context_value(active_ctx, key, "@container")
                 ordered = expanded == "@list" or "@list" in (container or [])
                 if not ordered and has_duplicates(value):
                     raise UnsafeTermError(key, path, "a repeated value is merged by JSON-LD")
@@ -230,6 +234,17 @@ class SafeProcessor(jsonld.JsonLdProcessor):  # type: ignore[misc]
         expanded = super().expand(input_, options)
         _check_expanded(expanded, self._root)
         return expanded
+
+
+def _check_map(key: str, value: dict[str, Any], path: str) -> None:
+    """A language, index, id or type map: JSON-LD drops its nulls and merges its repeats."""
+    for entry, items in value.items():
+        where = json_path(path, entry)
+        listed = items if isinstance(items, list) else [items]
+        if any(item is None for item in listed):
+            raise UnsafeTermError(key, where, "a null in a map is dropped by JSON-LD")
+        if has_duplicates(listed):
+            raise UnsafeTermError(key, where, "a repeated value in a map is merged by JSON-LD")
 
 
 def coercion_problem(coerce: Any, value: Any) -> str | None:
