@@ -212,6 +212,16 @@ def test_cli_bake_and_unbake(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert main(["unbake", str(tmp_path / "credential.json")]) == 2
 
 
+@pytest.mark.parametrize("encoding", ["utf-9", "utf-7", "utf-16"])
+def test_svg_declaring_an_unreadable_encoding_is_refused(encoding: str) -> None:
+    """Found by fuzzing: expat raised LookupError/ValueError through verify()."""
+    svg = f'<?xml version="1.0" encoding="{encoding}"?><svg xmlns="http://www.w3.org/2000/svg"/>'.encode()
+    with pytest.raises(BakingError):
+        unbake(svg)
+    result = edubadge.verify(svg)
+    assert result.check("parse").outcome == "failed"
+
+
 def test_oversized_images_and_credentials_are_refused() -> None:
     png, svg = badge_png(8), BADGE_SVG.encode()
     big = json.dumps({"padding": "x" * MAX_DOCUMENT_BYTES})

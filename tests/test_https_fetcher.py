@@ -6,7 +6,9 @@ absent) and the fetch succeeds, so the refusal is the defence's doing.
 
 from __future__ import annotations
 
+import gzip
 import ipaddress
+import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -274,3 +276,108 @@ def test_fetcher_reads_no_proxy_settings(
     for name in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY"):
         monkeypatch.setenv(name, "http://127.0.0.1:9")  # a proxy would get nothing through
     assert _routed(pki, public).fetch("https://public.test/doc", accept=JSON).body == DOC
+
+
+# --- more attacks: address spellings, URL confusion, hostile responses, a black hole ---------
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "2130706433",  # 127.0.0.1 as one decimal number
+        "0x7f000001",  # ... in hexadecimal
+        "0177.0.0.1",  # ... with an octal first part
+        "127.1",  # ... shortened
+        "0",  # 0.0.0.0, which reaches this machine
+        "\u24dbocalhost",  # a circled letter that IDNA folds to "localhost"
+        "[fe80::1%25eth0]",  # link-local with a zone
+    ],
+)
+def test_other_spellings_of_a_private_address_are_refused(
+    pki: Pki, internal: LocalServer, host: str
+) -> None:
+    url = f"https://{host}:{internal.port}/secret"
+    with pytest.raises(BlockedAddressError, match="resolves to"):
+        HttpsFetcher(ca_file=str(pki.ca_file)).fetch(url, accept=JSON)
+    assert internal.requests == []
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "https://public.test@127.0.0.1:{port}/secret",  # userinfo that looks like the host
+        "https://127.0.0.1:{port}#@public.test/secret",  # the fragment hides the real host
+        "https://127.0.0.1:{port}\\@public.test/secret",  # a backslash some parsers split on
+    ],
+)
+def test_url_confusion_is_refused(pki: Pki, internal: LocalServer, template: str) -> None:
+    url = template.format(port=internal.port)
+    with pytest.raises(BlockedAddressError):
+        HttpsFetcher(ca_file=str(pki.ca_file)).fetch(url, accept=JSON)
+    assert internal.requests == []
+
+
+def test_compressed_body_is_refused(pki: Pki, public: LocalServer) -> None:
+    """A gzip bomb is small on the wire: no content encoding is accepted, so none is unpacked."""
+    bomb = gzip.compress(b" " * 10_000_000)
+    public.routes["/bomb"] = Route(bomb, headers={"Content-Encoding": "gzip"})
+    with pytest.raises(FetchError, match="content encoding 'gzip'"):
+        _routed(pki, public).fetch("https://public.test/bomb", accept=JSON)
+    assert len(bomb) < 64 * 1024  # what the size cap alone would have let through
+
+
+def test_error_status_and_redirect_without_location_are_refused(
+    pki: Pki, public: LocalServer
+) -> None:
+    public.routes["/gone"] = Route(DOC, 410)
+    public.routes["/nowhere"] = Route(b"", 302, "text/plain")
+    fetcher = _routed(pki, public)
+    with pytest.raises(FetchError, match="410"):
+        fetcher.fetch("https://public.test/gone", accept=JSON)
+    with pytest.raises(FetchError, match="without a Location"):
+        fetcher.fetch("https://public.test/nowhere", accept=JSON)
+
+
+def test_header_flood_is_refused(pki: Pki, public: LocalServer) -> None:
+    headers = {f"X-Flood-{i}": "x" for i in range(150)}
+    public.routes["/flood"] = Route(DOC, headers=headers)
+    with pytest.raises(FetchError, match="more than 100 headers"):
+        _routed(pki, public).fetch("https://public.test/flood", accept=JSON)
+
+
+def test_untyped_body_is_refused(pki: Pki, public: LocalServer) -> None:
+    public.routes["/untyped"] = Route(DOC, content_type="")
+    with pytest.raises(FetchError, match="not one of"):
+        _routed(pki, public).fetch("https://public.test/untyped", accept=JSON)
+
+
+def test_black_hole_hits_the_connect_timeout(pki: Pki) -> None:
+    """A host that never completes the TCP handshake (its listen queue is full)."""
+    hole = socket.socket()
+    hole.bind(("127.0.0.1", 0))
+    hole.listen(0)
+    port = hole.getsockname()[1]
+    fillers = []
+    try:
+        for _ in range(8):  # fill the queue until a connection no longer completes
+            filler = socket.socket()
+            filler.settimeout(0.3)
+            fillers.append(filler)
+            try:
+                filler.connect(("127.0.0.1", port))
+            except TimeoutError:
+                break
+        else:
+            pytest.skip("this kernel completes every handshake; no black hole to test")
+        dns = resolver({"public.test": [[PUBLIC_ADDRESS]]})
+        fetcher = RoutedFetcher(
+            {PUBLIC_ADDRESS: port}, ca_file=str(pki.ca_file), resolver=dns, connect_timeout=0.5
+        )
+        started = time.monotonic()
+        with pytest.raises(FetchError, match="timeout"):
+            fetcher.fetch("https://public.test/doc", accept=JSON)
+        assert time.monotonic() - started < 2.0
+    finally:
+        for filler in fillers:
+            filler.close()
+        hole.close()

@@ -43,7 +43,7 @@ from edubadge.model.vocab import (
     normalise_country,
 )
 
-from .shared import load
+from .shared import ROOT, load
 from .strategies import microcredential_data, microcredentials, organisation_data, organisations
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "microcredential.json"
@@ -600,3 +600,21 @@ def test_an_issuer_id_used_by_the_achievement_is_refused() -> None:
     )
     with pytest.raises(InvalidFieldsError, match="achievement_id"):
         ob3.to_credential(record, issuer)
+
+
+def test_description_files_are_parsed_strictly(tmp_path: Path) -> None:
+    """A description file goes through the strict JSON parser like every other input: a
+    duplicate key (two readers, two titles) is refused, not silently resolved."""
+    path = tmp_path / "input.json"
+    path.write_bytes(b'{"title": "Data Analysis", "title": "Forged Title"}')
+    with pytest.raises(InputError, match="duplicate JSON key 'title'"):
+        load_microcredential(path)
+
+
+@pytest.mark.parametrize("duration", ["PT" + "9" * 120 + "H", "P99999999999W", "PT1e999S"])
+def test_a_duration_no_timedelta_holds_is_a_field_error(duration: str) -> None:
+    """Found by fuzzing: an OverflowError escaped the model (and the CLI) for huge durations."""
+    record = json.loads((ROOT / "examples" / "microcredential.json").read_text("utf-8"))
+    record["volume_of_learning"] = duration
+    with pytest.raises(InvalidFieldsError, match="volume_of_learning"):
+        load_microcredential(record)

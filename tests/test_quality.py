@@ -20,7 +20,7 @@ def _tool(name: str) -> str:
 
 def test_ruff_clean() -> None:
     run = subprocess.run(
-        [_tool("ruff"), "check", "edubadge", "tests", "scripts"],
+        [_tool("ruff"), "check", "edubadge", "tests", "scripts", "fuzz", "bench"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -30,7 +30,7 @@ def test_ruff_clean() -> None:
 
 def test_ruff_format_clean() -> None:
     run = subprocess.run(
-        [_tool("ruff"), "format", "--check", "edubadge", "tests", "scripts"],
+        [_tool("ruff"), "format", "--check", "edubadge", "tests", "scripts", "fuzz", "bench"],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -31,6 +31,8 @@ def _parse(data: bytes) -> Element:
         ) from None
     except SafeET.ParseError as error:
         raise BakingError(f"not well-formed XML: {error}") from None
+    except (LookupError, ValueError) as error:  # expat on an encoding it cannot read
+        raise BakingError(f"the SVG's XML encoding cannot be read: {error}") from None
     if root.tag != f"{{{SVG_NAMESPACE}}}svg":
         raise BakingError("the root element is not an SVG <svg>")
     element: Element = root

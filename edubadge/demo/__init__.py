@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .attacks import refuse_attacks
 from .baking import bake_badges
 from .batch import issue_batch
 from .checking import verify_all
@@ -33,6 +34,7 @@ STEPS: tuple[Callable[[DemoRun], None], ...] = (
     issue_edc,
     issue_plain_badge,
     forge,
+    refuse_attacks,
     issue_jwt,
     bake_badges,
     issue_batch,

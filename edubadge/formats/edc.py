@@ -835,7 +835,12 @@ def _learner_data(person: Mapping[str, Any]) -> dict[str, Any]:
             data[field] = names
     full = _langmap(person.get("fullName"))
     given, family = data.get("given_name"), data.get("family_name")
-    derived = _derived_full_name(Text(given) if given else None, Text(family) if family else None)
+    try:
+        derived = _derived_full_name(
+            Text(given) if given else None, Text(family) if family else None
+        )
+    except ValueError:  # found by fuzzing: a bad language tag; the model's check names it
+        derived = None
     if full and (derived is None or dict(derived) != full):
         data["full_name"] = full
     if person.get("dateOfBirth"):

@@ -21,7 +21,7 @@ from .jcs import jcs as jcs  # re-exported: `canon.jcs` is where callers import 
 from .jcs import jcs_of_shape
 from .loader import DocumentLoader, default_loader
 from .rdfc import MAX_NDEGREE_CALLS, BoundedRdfc, canonical_nquads, dataset_of
-from .safe import SafeProcessor, unwrap
+from .safe import SafeProcessor, too_deep, unwrap
 from .shapes import Shape
 
 Route = Literal["auto", "pyld"]
@@ -92,6 +92,8 @@ def dataset(document: dict[str, Any], loader: DocumentLoader | None = None) -> d
     except compiled.NotCompiled as why:
         _fallback(why.reason)
         return to_dataset(document, loader)
+    except RecursionError:
+        raise too_deep() from None
     _ROUTES["fast"] += 1
     return dataset_of(sorted(statements))
 
@@ -114,6 +116,8 @@ def _check(document: dict[str, Any], loader: DocumentLoader, route: Route) -> Sh
             shape = compiled.check(document, loader)
         except compiled.NotCompiled as why:
             _fallback(why.reason)
+        except RecursionError:
+            raise too_deep() from None
         else:
             _ROUTES["fast"] += 1
             return shape
@@ -149,6 +153,8 @@ def rdfc(
             statements = compiled.quads(document, loader)
         except compiled.NotCompiled as why:
             _fallback(why.reason)
+        except RecursionError:
+            raise too_deep() from None
         else:
             _ROUTES["fast"] += 1
             return canonical_nquads(statements, hash_name=hash_name, max_work=max_work)

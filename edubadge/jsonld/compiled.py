@@ -27,7 +27,7 @@ from pyld import jsonld, nquads
 
 from . import shapes
 from .loader import DocumentLoader, SharedLRU
-from .safe import RELATIVE_BASE, has_duplicates
+from .safe import JSON_KINDS, RELATIVE_BASE, expected_json_type, has_duplicates
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_STRING = XSD + "string"
@@ -40,7 +40,8 @@ _KEYWORD_ID = "@id"
 _KEYWORD_TYPE = "@type"
 _KEYWORD_CONTEXT = "@context"
 _MAX_CHILDREN = 64  # embedded contexts cached per active context (bounded for hostile input)
-_MAX_REFERENCES = 4096  # expanded IRI values cached per active context
+_MAX_REFERENCES = 4096  # terms, types, IRI values cached per active context (each cache)
+MAX_CACHED_CONTEXTS = 512  # active contexts cached per loader; then the tree starts afresh
 _JSON_SCALARS = (str, int, float, bool)
 _UNSEEN = object()
 
@@ -56,7 +57,9 @@ class NotCompiled(Exception):
 class _Term:
     """What one key means in one active context (computed once)."""
 
-    __slots__ = ("coerce", "iri", "language", "language_map", "scoped", "unsupported")
+    __slots__ = (
+        "coerce", "expects", "iri", "language", "language_map", "scoped", "unsupported"
+    )  # fmt: skip
 
     def __init__(self, active: _Active, key: str) -> None:
         ctx = active.ctx
@@ -66,6 +69,7 @@ class _Term:
         get = jsonld.JsonLdProcessor.get_context_value
         self.scoped: Any = get(ctx, key, "@context")
         self.coerce: Any = get(ctx, key, "@type")
+        self.expects = expected_json_type(self.coerce)
         self.language: Any = get(ctx, key, "@language")
         self.language_map = False
         if self.language is not None and not (isinstance(self.language, str) and self.language):
@@ -121,7 +125,8 @@ class _Active:
     def term(self, key: str) -> _Term:
         term = self.terms.get(key)
         if term is None:
-            term = self.terms[key] = _Term(self, key)
+            term = _Term(self, key)
+            _keep(self.terms, key, term)
         return term
 
     def type_iri(self, value: str) -> str | None:
@@ -132,7 +137,7 @@ class _Active:
             pass
         expanded = _PROCESSOR._expand_iri(self.ctx, value, vocab=True, base=RELATIVE_BASE)
         iri = str(expanded) if _absolute(expanded) else None
-        self.type_iris[value] = iri
+        _keep(self.type_iris, value, iri)
         return iri
 
     def reference(self, value: str, vocab: bool) -> str | None:
@@ -176,7 +181,7 @@ class _Active:
             return self.type_scoped[value]
         except KeyError:
             scoped = jsonld.JsonLdProcessor.get_context_value(self.ctx, value, "@context")
-            self.type_scoped[value] = scoped
+            _keep(self.type_scoped, value, scoped)
             return scoped
 
     def child(
@@ -208,7 +213,11 @@ class _Active:
         else:
             raise NotCompiled("unexpected previous context")
         found = _Active(ctx, previous)
-        self.children[cache_key] = (local, found)
+        held = walk.loader.compiled
+        size = held.get("contexts", 0)
+        if size < MAX_CACHED_CONTEXTS:  # past it: answered, not kept; the next walk starts afresh
+            held["contexts"] = size + 1
+            self.children[cache_key] = (local, found)
         return found
 
     def embedded(self, walk: _Walk, local: Any) -> _Active:
@@ -243,12 +252,35 @@ def pyld_options(loader: DocumentLoader) -> dict[str, Any]:
 
 
 def _root(loader: DocumentLoader) -> _Active:
-    """The loader's tree of active contexts: its registered documents answer only for it."""
+    """The loader's tree of active contexts: its registered documents answer only for it.
+
+    A tree that reached `MAX_CACHED_CONTEXTS` (documents bringing ever new embedded contexts)
+    is dropped and grown afresh, so a long-running verifier holds a bounded number of them.
+    """
     root: _Active | None = loader.compiled.get("root")
-    if root is None:
+    if root is None or loader.compiled.get("contexts", 0) >= MAX_CACHED_CONTEXTS:
         root = _Active(_PROCESSOR._get_initial_context(pyld_options(loader)), None)
         loader.compiled["root"] = root
+        loader.compiled["contexts"] = 0
     return root
+
+
+def cache_sizes(loader: DocumentLoader) -> dict[str, int]:
+    """How much the fast route holds for `loader`: active contexts, and the largest term and
+    type caches among them (each bounded; `MAX_CACHED_CONTEXTS`, `_MAX_REFERENCES`)."""
+    root = loader.compiled.get("root")
+    if root is None:
+        return {"contexts": 0, "terms": 0, "types": 0}
+    nodes, stack = [], [root]
+    while stack:
+        node = stack.pop()
+        nodes.append(node)
+        stack.extend(entry[1] for entry in list(node.children.values()))
+    return {
+        "contexts": len(nodes),
+        "terms": max(len(n.terms) for n in nodes),
+        "types": max(len(n.type_iris) for n in nodes),
+    }
 
 
 # pyld's test for an absolute IRI (`jsonld._is_absolute_iri`), compiled once.
@@ -491,6 +523,8 @@ class _Walk:
 
     def scalar(self, term_ctx: _Active, term: _Term, value: Any) -> tuple[str, shapes.Plan | None]:
         coerce = term.coerce
+        if term.expects is not None and JSON_KINDS.get(type(value)) != term.expects:
+            raise NotCompiled("JSON type against datatype")  # safe mode's refusal, on pyld
         if coerce in ("@id", "@vocab") and isinstance(value, str):
             vocab = coerce == "@vocab"
             obj = self.reference(term_ctx, value, vocab=vocab)

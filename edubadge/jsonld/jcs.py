@@ -18,6 +18,7 @@ import orjson
 import rfc8785
 
 from ..errors import InputError
+from .safe import too_deep
 from .shapes import Shape
 
 _MAX_SAFE_INTEGER = 2**53 - 1
@@ -107,10 +108,14 @@ def jcs(value: Any) -> bytes:
         return orjson.dumps(converted, option=_SORTED)
     except (_NeedsFullJcs, UnicodeEncodeError, TypeError, ValueError, AttributeError):
         pass
+    except RecursionError:
+        raise too_deep() from None
     try:
         return rfc8785.dumps(value)
     except (rfc8785.CanonicalizationError, TypeError, ValueError) as error:
         raise InputError(f"value cannot be canonicalised with JCS: {error}") from None
+    except RecursionError:
+        raise too_deep() from None
 
 
 def jcs_of_shape(value: Any, shape: Shape) -> bytes:

@@ -8,13 +8,35 @@ with an `UnsafeTermError` naming the term and its JSON path.
 
 from __future__ import annotations
 
+import contextlib
+import math
+import re
 from typing import Any
 
 from pyld import jsonld
 
-from ..errors import EdubadgeError, JsonLdError, UnsafeTermError
+from ..errors import EdubadgeError, JsonLdError, ResourceLimitError, UnsafeTermError
 
 _BLANK_PREFIX = "_:"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+_XSD_HTTPS = "https://www.w3.org/2001/XMLSchema#"
+_BOOLEAN = frozenset({XSD + "boolean"})
+_NUMERIC = frozenset(
+    XSD + name
+    for name in (
+        "integer", "decimal", "float", "double", "int", "long", "short", "byte",
+        "nonNegativeInteger", "positiveInteger", "nonPositiveInteger", "negativeInteger",
+        "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte",
+    )
+)  # fmt: skip
+# Keywords that carry data in node, value, list and set objects. Any other keyword as a key
+# outside a context (`@vocab`, `@base`, `@version`, `@protected`...) is dropped by expansion.
+_DATA_KEYWORDS = frozenset(
+    {
+        "@id", "@type", "@graph", "@included", "@reverse", "@index", "@nest",
+        "@value", "@language", "@direction", "@list", "@set",
+    }
+)  # fmt: skip
 # pyld resolves relative IRIs against a base (a made-up one when none is given), which hides
 # them. Expanding against this reserved, never-real base makes every relative IRI visible.
 RELATIVE_BASE = "https://relative-iri.edubadge.invalid/"
@@ -127,18 +149,26 @@ class SafeProcessor(jsonld.JsonLdProcessor):  # type: ignore[misc]
                 raise UnsafeTermError(key, path, "term is not defined by any context")
             if expanded.startswith(_BLANK_PREFIX):
                 raise UnsafeTermError(key, path, "a blank node cannot be a property")
+            if jsonld._is_keyword(expanded) and expanded not in _DATA_KEYWORDS:
+                raise UnsafeTermError(key, path, "a context keyword here is dropped by JSON-LD")
             if value is None and expanded not in ("@value", "@language", "@direction"):
                 raise UnsafeTermError(key, path, "a null value is dropped by JSON-LD")
+            container = jsonld.JsonLdProcessor.get_context_value(active_ctx, key, "@container")
+            if isinstance(value, dict) and any(
+                c in (container or []) for c in ("@language", "@index", "@id", "@type")
+            ):
+                _check_map(key, value, path)
             if isinstance(value, list):
                 if any(v is None for v in value):
                     raise UnsafeTermError(key, path, "a null array item is dropped by JSON-LD")
-                container = jsonld.JsonLdProcessor.get_context_value(active_ctx, key, "@container")
                 ordered = expanded == "@list" or "@list" in (container or [])
                 if not ordered and has_duplicates(value):
                     raise UnsafeTermError(key, path, "a repeated value is merged by JSON-LD")
             if expanded == "@type":
                 # pyld expands @type values with the context from before type-scoped contexts
                 self._check_types(type_scoped_ctx or active_ctx, value, path)
+            elif not jsonld._is_keyword(expanded):
+                self._check_literals(active_ctx, key, value, path, options)
         return super()._expand_object(
             active_ctx,
             active_property,
@@ -150,6 +180,43 @@ class SafeProcessor(jsonld.JsonLdProcessor):  # type: ignore[misc]
             type_key=type_key,
             type_scoped_ctx=type_scoped_ctx,
         )
+
+    def _check_literals(self, ctx: Any, key: str, value: Any, path: str, options: Any) -> None:
+        """Refuse a literal that another JSON spelling signs the same: a scalar whose JSON type
+        the context's datatype overrides, or a value object a plain value would say."""
+        scoped = jsonld.JsonLdProcessor.get_context_value(ctx, key, "@context")
+        if scoped is not None:  # the value is read in the term's own scoped context
+            ctx = self._process_context(ctx, scoped, options, override_protected=True)
+        coerce = jsonld.JsonLdProcessor.get_context_value(ctx, key, "@type")
+        items = value if isinstance(value, list) else [value]
+        for i, item in enumerate(items):
+            where = json_path(path, i) if isinstance(value, list) else path
+            if isinstance(item, dict):
+                self._check_value_object(ctx, key, item, where, options)
+                continue
+            problem = coercion_problem(coerce, item)
+            if problem:
+                raise UnsafeTermError(key, where, problem)
+
+    def _check_value_object(
+        self, ctx: Any, key: str, item: dict[str, Any], path: str, options: Any
+    ) -> None:
+        members = {self._expand_iri(ctx, k, vocab=True): v for k, v in item.items()}
+        if "@value" not in members or "@direction" in members or "@index" in members:
+            return
+        lexical, datatype = members["@value"], members.get("@type")
+        if isinstance(datatype, str):
+            datatype = self._expand_iri(ctx, datatype, vocab=True)
+        language = members.get("@language")
+        target = literal_form(lexical, datatype, language)
+        for plain in native_spellings(lexical, datatype):
+            same = self._expand_value(ctx, key, plain, options)
+            if isinstance(same, dict) and "@value" in same and "@direction" not in same:
+                form = literal_form(same["@value"], same.get("@type"), same.get("@language"))
+                if form == target:
+                    raise UnsafeTermError(
+                        key, path, "a value object that the plain value says the same as"
+                    )
 
     def _check_types(self, ctx: Any, value: Any, path: str) -> None:
         # Checked here, before the type's scoped context is missed, so the error names the type.
@@ -167,6 +234,77 @@ class SafeProcessor(jsonld.JsonLdProcessor):  # type: ignore[misc]
         expanded = super().expand(input_, options)
         _check_expanded(expanded, self._root)
         return expanded
+
+
+def _check_map(key: str, value: dict[str, Any], path: str) -> None:
+    """A language, index, id or type map: JSON-LD drops its nulls and merges its repeats."""
+    for entry, items in value.items():
+        where = json_path(path, entry)
+        listed = items if isinstance(items, list) else [items]
+        if any(item is None for item in listed):
+            raise UnsafeTermError(key, where, "a null in a map is dropped by JSON-LD")
+        if has_duplicates(listed):
+            raise UnsafeTermError(key, where, "a repeated value in a map is merged by JSON-LD")
+
+
+def coercion_problem(coerce: Any, value: Any) -> str | None:
+    """Why a JSON scalar under a term whose context coerces it to the datatype `coerce` is
+    ambiguous (None when it is not): JSON-LD writes `true` and `"true"` under an xsd:boolean
+    term as one statement, so the signature would not fix which one the JSON says."""
+    expects = expected_json_type(coerce)
+    kind = JSON_KINDS.get(type(value))
+    if expects is None or kind is None or kind == expects:
+        return None
+    datatype = _xsd(str(coerce)).replace(XSD, "xsd:")
+    return f"a JSON {kind} where the context makes the value an {datatype}"
+
+
+JSON_KINDS: dict[type, str] = {bool: "boolean", int: "number", float: "number", str: "string"}
+
+
+def expected_json_type(coerce: Any) -> str | None:
+    """The JSON type ("boolean", "number", "string") a term coerced to the datatype `coerce`
+    must be written in; None when the term has no datatype (`@id`, `@vocab`, none)."""
+    if not isinstance(coerce, str) or coerce.startswith("@"):
+        return None
+    coerce = _xsd(coerce)
+    if coerce in _BOOLEAN:
+        return "boolean"
+    return "number" if coerce in _NUMERIC else "string"
+
+
+def _xsd(iri: str) -> str:
+    """An XML Schema datatype IRI in its http form (the OB 3.0 contexts write https)."""
+    return XSD + iri[len(_XSD_HTTPS) :] if iri.startswith(_XSD_HTTPS) else iri
+
+
+def native_spellings(lexical: Any, datatype: Any) -> list[Any]:
+    """The plain JSON values that could stand for a value object's literal."""
+    spellings = [lexical]
+    if not isinstance(lexical, str) or not isinstance(datatype, str):
+        return spellings
+    datatype = _xsd(datatype)
+    if datatype in _BOOLEAN and lexical in ("true", "false"):
+        spellings.append(lexical == "true")
+    elif datatype == XSD + "integer" and re.fullmatch(r"-?(0|[1-9][0-9]*)", lexical):
+        spellings.append(int(lexical))
+    elif datatype == XSD + "double":
+        with contextlib.suppress(ValueError):
+            number = float(lexical)
+            if math.isfinite(number):
+                spellings.append(number)
+    return spellings
+
+
+def literal_form(value: Any, datatype: Any, language: Any) -> tuple[str, str, str]:
+    """(lexical form, datatype, language) of a literal as pyld's toRDF writes it."""
+    if isinstance(value, bool):
+        return ("true" if value else "false", datatype or XSD + "boolean", "")
+    if isinstance(value, float) and (not value.is_integer() or datatype == XSD + "double"):
+        return (jsonld._canonicalize_double(value), datatype or XSD + "double", "")
+    if isinstance(value, (int, float)):
+        return (str(int(value)), datatype or XSD + "integer", "")
+    return (str(value), str(datatype or ""), str(language or "").lower())
 
 
 def _check_expanded(expanded: Any, root: Any) -> None:
@@ -198,6 +336,15 @@ def _check_expanded(expanded: Any, root: Any) -> None:
             stack.append(item)
 
 
+def too_deep() -> ResourceLimitError:
+    """The error for processing that ran out of Python stack (never a bare RecursionError)."""
+    return ResourceLimitError(
+        "JSON-LD processing went deeper than the recursion limit",
+        hint="a context whose terms are defined through a very long chain of prefixes, "
+        "or nesting far beyond what credentials use",
+    )
+
+
 def unwrap(error: BaseException) -> EdubadgeError:
     """Turn a pyld error into ours: our own error if one caused it, else the innermost cause."""
     innermost = error
@@ -205,6 +352,8 @@ def unwrap(error: BaseException) -> EdubadgeError:
     while cause is not None:
         if isinstance(cause, EdubadgeError):
             return cause
+        if isinstance(cause, RecursionError):
+            return too_deep()
         innermost = cause
         cause = cause.__cause__ or cause.__context__
     message = innermost.args[0] if innermost.args else type(innermost).__name__

@@ -331,6 +331,13 @@ def from_jwk(
             secret, public = None, parsed.get_op_key("verify")
     except Exception as error:  # jwcrypto raises assorted types for bad members
         raise KeyFormatError(f"invalid JWK: {type(error).__name__}") from None
+    if secret is not None:
+        # jwcrypto derives the public key from the private members and ignores the public
+        # ones: a JWK whose `x` names another key must not pass for that key.
+        derived = jwk.JWK.from_pyca(public).export_public(as_dict=True)
+        for member in ("crv", "x", "y", "n", "e"):
+            if member in key and key[member] != derived.get(member):
+                raise KeyFormatError(f"the JWK's private key does not belong to its {member!r}")
     algorithm = algorithm_of_key(public)
     return KeyPair(algorithm.name, public, secret, id=id, controller=controller)
 

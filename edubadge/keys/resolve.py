@@ -103,6 +103,8 @@ def _listed(document: dict[str, Any], relationship: str, vm_id: str) -> bool:
 
 def _key_of(method: dict[str, Any], vm_id: str, controller: str) -> KeyPair:
     kind = method.get("type")
+    if "secretKeyMultibase" in method:
+        raise VerificationMethodError(f"verification method {vm_id!r} publishes a private key")
     try:
         if kind in MULTIBASE_TYPES and isinstance(method.get("publicKeyMultibase"), str):
             return from_multikey(method["publicKeyMultibase"], id=vm_id, controller=controller)

@@ -13,7 +13,6 @@ Text fields are multilingual: input is a plain string (meaning the credential's
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import re
 import unicodedata
@@ -65,6 +64,7 @@ from edubadge.model.vocab import (
     language_iri,
     normalise_country,
 )
+from edubadge.parsing import parse_json
 
 __all__ = [
     "MANDATORY_ELEMENTS",
@@ -387,13 +387,18 @@ def _duration(value: Any) -> timedelta:
                 {"value": repr(value)},
             )
         parts = {k: float(v) for k, v in match.groupdict().items() if v}
-        result = timedelta(
-            weeks=parts.get("w", 0),
-            days=parts.get("d", 0),
-            hours=parts.get("h", 0),
-            minutes=parts.get("m", 0),
-            seconds=parts.get("s", 0),
-        )
+        try:
+            result = timedelta(
+                weeks=parts.get("w", 0),
+                days=parts.get("d", 0),
+                hours=parts.get("h", 0),
+                minutes=parts.get("m", 0),
+                seconds=parts.get("s", 0),
+            )
+        except (OverflowError, ValueError):  # found by fuzzing: beyond what a timedelta holds
+            raise PydanticCustomError(
+                "duration", "longer than any learning can last: {value}", {"value": repr(value)}
+            ) from None
     else:
         raise PydanticCustomError("duration_type", "expected an ISO 8601 duration such as 'PT60H'")
     if result <= timedelta(0):
@@ -984,16 +989,10 @@ def load_microcredential(source: str | os.PathLike[str] | Mapping[str, Any]) -> 
         path = Path(source)
         what = f"micro-credential {str(path)!r}"
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
+            raw = path.read_bytes()
+        except OSError as exc:
             raise InputError(f"cannot read micro-credential file {str(path)!r}: {exc}") from exc
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InputError(
-                f"micro-credential file {str(path)!r} is not valid JSON: {exc.msg} "
-                f"(line {exc.lineno}, column {exc.colno})"
-            ) from exc
+        data = parse_json(raw, what=f"micro-credential file {str(path)!r}")
     if not isinstance(data, Mapping):
         raise InputError(f"{what} must be a JSON object, not {type(data).__name__}")
     try:

@@ -27,6 +27,13 @@ _DATETIME = re.compile(
     r"^-?\d{4,}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)"
     r"(\.\d+)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$"
 )
+# Contexts that define only proof terms: they may follow the contexts a JCS proof signed.
+PROOF_CONTEXTS = frozenset(
+    {
+        "https://w3id.org/security/data-integrity/v1",
+        "https://w3id.org/security/data-integrity/v2",
+    }
+)
 _OPTION_NAMES = frozenset(
     {
         "id",
@@ -278,6 +285,18 @@ def verify_proof(
         theirs = doc_context if isinstance(doc_context, list) else [doc_context]
         if theirs[: len(ours)] != ours:
             raise ProofError("the proof's @context does not match the document's @context")
+        # The spec lets the document's context go on past the proof's; what follows is not
+        # signed, and a context can change what every unprotected term means. Only contexts
+        # that define proof terms alone may follow.
+        unsigned = [
+            c for c in theirs[len(ours) :] if not (isinstance(c, str) and c in PROOF_CONTEXTS)
+        ]
+        if unsigned:
+            raise ProofError(
+                f"the document's @context adds {unsigned[0]!r} after the contexts its proof "
+                "signed: the signature does not cover it",
+                path="$['@context']",
+            )
         unsecured["@context"] = context
     method = resolve_verification_method(
         str(proof.get("verificationMethod")), loader, purpose=purpose, fetcher=fetcher

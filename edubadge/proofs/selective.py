@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from ..jsonld.quads import Quad, canonical_labels, map_terms, nquads, quads_of, 
 from .pointers import select
 
 SKOLEM_PREFIX = "urn:bnid:"
+_B64URL = re.compile(r"[A-Za-z0-9_-]*")
 LabelMapFactory = Callable[[Mapping[str, str]], dict[str, str]]
 
 
@@ -32,11 +34,20 @@ def b64url(data: bytes) -> str:
 
 
 def b64url_decode(text: str) -> bytes:
-    """Decode base64url without padding; a `ProofError` if it is not."""
+    """Decode base64url without padding; a `ProofError` if it is not.
+
+    Strict: the alphabet only, no padding, and the canonical spelling of its bytes (the
+    standard decoder skips stray characters and padding: second spellings of one proof).
+    """
+    if not isinstance(text, str) or not _B64URL.fullmatch(text):
+        raise ProofError("value is not base64url (alphabet A-Z a-z 0-9 - _, no padding)")
     try:
-        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
     except (ValueError, TypeError):
         raise ProofError("value is not base64url") from None
+    if b64url(data) != text:
+        raise ProofError("value is not canonical base64url")
+    return data
 
 
 def hmac_label_factory(key: bytes) -> LabelMapFactory:
