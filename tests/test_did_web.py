@@ -13,33 +13,19 @@ import pytest
 import edubadge
 from edubadge import keys
 from edubadge.envelopes import jose
-from edubadge.errors import FetchError, VerificationMethodError
+from edubadge.errors import VerificationMethodError
 from edubadge.formats import ob3
 from edubadge.issuer import Issuer
 from edubadge.keys.did_web import did_web_url
 from edubadge.model import Organisation, load_microcredential
-from edubadge.net import Fetched
 
+from .fake_web import FakeWeb
 from .shared import ROOT
 from .tls_servers import PUBLIC_ADDRESS, LocalServer, Pki, Route, RoutedFetcher, make_pki, resolver
 
 DID = "did:web:issuer.example"
 NOW = datetime(2030, 1, 1, tzinfo=UTC)
 RECORD = load_microcredential(ROOT / "examples" / "microcredential.json")
-
-
-class FakeWeb:
-    """A `Fetcher` serving a dict of URL -> document, recording every fetch."""
-
-    def __init__(self, documents: dict[str, Any]) -> None:
-        self.documents = documents
-        self.fetched: list[str] = []
-
-    def fetch(self, url: str, *, accept: tuple[str, ...]) -> Fetched:
-        self.fetched.append(url)
-        if url not in self.documents:
-            raise FetchError(f"{url} answered 404 Not Found")
-        return Fetched(url, accept[0], json.dumps(self.documents[url]).encode())
 
 
 @pytest.mark.parametrize(
