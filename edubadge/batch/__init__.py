@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import TYPE_CHECKING, Any, Literal
 
+import orjson
+
 from ..errors import InputError
 from ..jsonld.canon import jcs
 from ..model import MicroCredential
@@ -53,7 +55,11 @@ def _keyed(record: MicroCredential) -> tuple[str, dict[str, Any] | None]:
     if record.id is not None:
         return str(record.id), None
     data = record.model_dump(mode="json", exclude_none=True)
-    return "sha256:" + hashlib.sha256(jcs(data)).hexdigest(), data
+    try:  # sorted keys make it the same for the same content; orjson writes it at C speed
+        content = orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # what orjson cannot write (integers past 64 bits): JCS
+        content = jcs(data)
+    return "sha256:" + hashlib.sha256(content).hexdigest(), data
 
 
 Todo = list[tuple[str, MicroCredential, dict[str, Any] | None, Mapping[str, Any] | None]]
