@@ -735,9 +735,11 @@ CASES: dict[str, Case] = {
     "integer beyond 2**53 / I-JSON limit": Case(
         attack_huge_integer, "outside", lift_safe_integer_limit
     ),
+    # depth: check_limits, run on every parsed value, refuses the integer too
     "integer beyond 2**53 / parse hook only": Case(
         attack_huge_integer, "outside", lift_integer_parse_hook, then="outside"
     ),
+    # depth: check_limits refuses a number that is not finite
     "NaN / constant refusal": Case(attack_nan, "NaN is not JSON", lift_constant_refusal, "finite"),
     "deep nesting / depth limit": Case(attack_deep_nesting, "nested deeper", lift_depth_limit),
     "8 MiB document / size limit": Case(attack_large_document, "larger than", lift_size_limit),
@@ -745,6 +747,7 @@ CASES: dict[str, Case] = {
         attack_poison_graph, "work limit", lift_ndegree_bound
     ),
     # cryptographic misuse
+    # depth (alg none, HMAC): the per-key-type list JWS_ALGORITHMS has neither
     "alg none / header refusal": Case(
         attack_alg_none, "unsigned", lift_alg_none_refusal, then="not allowed for a Ed25519 key"
     ),
@@ -781,6 +784,7 @@ CASES: dict[str, Case] = {
     "JWS with a spare bit set / canonical base64url": Case(
         attack_non_canonical_base64url_jws, "not canonical base64url", lift_canonical_base64url
     ),
+    # depth: OpenSSL refuses out-of-range scalars too (the same message either way)
     "ECDSA r = s = 0 / scalar range check": Case(
         attack_ecdsa_psychic_signature,
         "signature does not match",
@@ -791,6 +795,7 @@ CASES: dict[str, Case] = {
         attack_presentation_replay, "not the expected 'c-2'", lift_challenge_check
     ),
     # the fetcher
+    # depth: the connection class speaks TLS only, so plain http is never spoken
     "plain http / https only": Case(
         attack_plain_http, "only https", lift_https_only, then="FetchError: cannot fetch"
     ),
@@ -800,6 +805,7 @@ CASES: dict[str, Case] = {
     "IPv6 loopback literal / address check": Case(
         attack_ipv6_loopback_literal, "::1 is a loopback", lift_address_check
     ),
+    # depth: 169.254/16 is also in ipaddress's private ranges
     "169.254.169.254 (cloud metadata) / link-local range": Case(
         attack_link_local_metadata,
         "link-local",
@@ -817,6 +823,7 @@ CASES: dict[str, Case] = {
     "key file mode 0644 / mode check": Case(
         attack_readable_key_file, "accessible by group or others", lift_key_file_mode_check
     ),
+    # depth: the secret is held as an opaque cryptography object, which shows no bytes
     "secret in a repr / KeyPair.__repr__": Case(
         attack_secret_in_repr, "no secret in KeyPair(", lift_key_repr, then="no secret in"
     ),
