@@ -17,9 +17,10 @@ Excluded by construction (edits that do not change what the suite signs):
   context check). JCS suites, JWS and JAdES sign the bytes, so any reordering is an edit;
 - numerically equal spellings (5 and 5.0): a changed number always changes its value;
 - for RDFC suites, edits that leave every set the same: a value and a one-item array of it
-  (`"en"` and `["en"]`), reordered items, an added member whose value is an empty array
-  (JSON-LD reads each pair as the same statements). Single edits avoid them, and a result of
-  several edits that adds up to one is dropped (compared as sets). Where the data model
+  (`"en"` and `["en"]`) and reordered items (JSON-LD reads each pair as the same statements).
+  Single edits avoid them, and a result of several edits that adds up to one is dropped
+  (compared as sets). An added empty array and an array nested in an array are edits like
+  any other: safe mode refuses them (JSON-LD would drop or flatten them). Where the data model
   demands an array (OB 3.0 `type`), tests/test_jsonld_attacks.py tests the bare value;
 - for JAdES, the parts the seal does not cover by design: members of the envelope beside
   `payload` and `signatures`, and the unprotected header (`signatures[0].header`, where later
@@ -65,8 +66,6 @@ CONTEXTS = (
 )
 NEW_KEYS = ("description", "name", "id", "type", "image", "extra", "@id", "@type", "@vocab")
 NEW_VALUES: tuple[Any, ...] = ("added", 7, True, None, [], {}, ["VerifiableCredential"])
-# where arrays are sets, an empty array states no value, exactly as an absent member does
-SET_VALUES = tuple(v for v in NEW_VALUES if v != [])
 
 
 class Chooser(Protocol):
@@ -138,11 +137,11 @@ def _changed(value: Any, choose: Chooser, sets: bool = False) -> Any:
         )
     if value is None:
         return choose.choice(["", 0, False])
-    values = SET_VALUES if sets else NEW_VALUES
     if isinstance(value, list):
-        return [*value, choose.choice(values)] if value else ["x"]
+        # appended, or nested in an array (which JSON-LD would flatten into the same set)
+        return choose.choice([[*value, choose.choice(NEW_VALUES)], [value]]) if value else ["x"]
     key = choose.choice([k for k in NEW_KEYS if k not in value] or ["extra-member"])
-    return {**value, key: choose.choice(values)}
+    return {**value, key: choose.choice(NEW_VALUES)}
 
 
 def edit(document: Any, choose: Chooser, ordered: Callable[[Path], bool]) -> Any:
@@ -169,7 +168,7 @@ def edit(document: Any, choose: Chooser, ordered: Callable[[Path], bool]) -> Any
             parent.insert(choose.integer(0, len(parent)), choose.choice([parent[last], "added"]))
         else:
             key = choose.choice([k for k in NEW_KEYS if k not in parent] or ["extra-member"])
-            parent[key] = choose.choice(SET_VALUES if sets else NEW_VALUES)
+            parent[key] = choose.choice(NEW_VALUES)
     elif action == "rename" and isinstance(parent, dict):
         new = choose.choice([k for k in NEW_KEYS if k not in parent] + [str(last) + "x"])
         parent[new] = parent.pop(last)
@@ -215,21 +214,17 @@ def _same(a: Any, b: Any) -> bool:
     return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
 
 
-def _flat(value: Any) -> list[Any]:
-    items = []
-    for item in value if isinstance(value, list) else [value]:
-        items += _flat(item) if isinstance(item, list) else [item]
-    return items
-
-
 def _set_form(value: Any) -> Any:
     """A JSON value as JSON-LD sets read it: every value a sorted set of its items (a bare
-    value is a set of one, nested arrays flatten, an empty array is no member at all)."""
+    value is a set of one). Nested and empty arrays stay what they are: safe mode refuses
+    them, so they are never the same as another value."""
     forms = []
-    for item in _flat(value):
+    for item in value if isinstance(value, list) else [value]:
         if isinstance(item, dict):
-            members = {k: _set_form(v) for k, v in item.items() if v != []}
+            members = {k: _set_form(v) for k, v in item.items()}
             forms.append(json.dumps(members, sort_keys=True))
+        elif isinstance(item, list):
+            forms.append(json.dumps(["nested", _set_form(item)]))
         else:
             forms.append(json.dumps(item))
     return sorted(forms)

@@ -14,6 +14,7 @@ import edubadge
 from edubadge import keys
 from edubadge.errors import UnsafeTermError
 from edubadge.jsonld import expand
+from edubadge.jsonld.canon import check, rdfc
 
 KEY = keys.from_seed(b"\x01" * 32)
 CREDENTIAL: dict[str, Any] = {
@@ -83,6 +84,63 @@ def test_unsafe_documents_are_refused_with_term_and_path(edit: Any, term: str, p
     error = _refused(document)
     assert error.term == term
     assert error.path == path
+
+
+@pytest.mark.parametrize(
+    ("value", "why"),
+    [
+        ([], "an empty array is dropped"),
+        ([["x"]], "an array in an array is flattened"),
+        (["x", ["y"]], "an array in an array is flattened"),
+        ([[]], "an array in an array is flattened"),
+    ],
+)
+def test_empty_and_nested_arrays_are_refused(value: Any, why: str) -> None:
+    """JSON-LD drops an empty array and flattens nested ones, so `"tag": []` states what no
+    member states and `[["x"], ["x"]]` what `["x"]` does: a signature over the statements
+    would not see the difference. Both routes refuse them."""
+    document = copy.deepcopy(CREDENTIAL)
+    document["credentialSubject"]["achievement"]["tag"] = value
+    error = _refused(document)
+    assert (error.term, error.path) == ("tag", "$.credentialSubject.achievement.tag")
+    assert why in str(error)
+    for route in ("auto", "pyld"):
+        with pytest.raises(UnsafeTermError, match=why):
+            check(document, route=route)
+
+
+def test_arrays_added_to_a_signed_credential_do_not_verify() -> None:
+    """The attack itself: under an RDFC proof, an added empty array or a value nested in
+    arrays left every signed statement as it was; safe mode now names the change."""
+    signed = edubadge.sign(CREDENTIAL, KEY, suite="eddsa-rdfc-2022")
+    assert edubadge.verify(signed).verified
+    for edit in (
+        lambda d: d["credentialSubject"]["achievement"].update(tag=[]),
+        lambda d: d["credentialSubject"]["achievement"].update(name=[["Data Analysis"]]),
+        lambda d: d["credentialSubject"]["achievement"].update(name=[["Data Analysis"]] * 2),
+    ):
+        edited = copy.deepcopy(signed)
+        edit(edited)
+        result = edubadge.verify(edited)
+        assert not result.verified
+        assert "array" in result.check("proof").problems[0].detail
+
+
+def test_list_terms_keep_empty_and_nested_arrays() -> None:
+    """Under `@list` an empty array is the empty list and nested arrays are lists of lists:
+    both are statements of their own, so safe mode lets them through."""
+    url = "https://example.org/lists/v1"
+    term = {"@id": "https://example.org/steps", "@container": "@list"}
+    loader = edubadge.DocumentLoader({url: {"@context": {"steps": term}}})
+    document = copy.deepcopy(CREDENTIAL)
+    document["@context"] = [*document["@context"], url]
+    statements = set()
+    for steps in ([], [["a"], ["b"]], ["a", "b"]):
+        document["credentialSubject"]["steps"] = steps
+        for route in ("auto", "pyld"):
+            check(document, loader, route=route)
+        statements.add(rdfc(document, loader))
+    assert len(statements) == 3
 
 
 def test_verification_refuses_an_unsafe_signed_document() -> None:

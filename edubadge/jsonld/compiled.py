@@ -433,7 +433,7 @@ class _Walk:
         for k in type_keys:
             value = element[k]
             types = [value] if isinstance(value, str) else value
-            if any(not isinstance(t, str) for t in types) or has_duplicates(types):
+            if not types or any(not isinstance(t, str) for t in types) or has_duplicates(types):
                 raise NotCompiled("@type value")
             self.size += len(types)
             for t in types:
@@ -484,6 +484,8 @@ class _Walk:
         if value is None:
             raise NotCompiled("null value" if top else "null array item")
         if isinstance(value, list):
+            if not top or not value:
+                raise NotCompiled("empty or nested array")  # dropped or flattened: refused
             if has_duplicates(value):
                 raise NotCompiled("repeated value")
             plans = [

@@ -158,10 +158,16 @@ class SafeProcessor(jsonld.JsonLdProcessor):  # type: ignore[misc]
                 c in (container or []) for c in ("@language", "@index", "@id", "@type")
             ):
                 _check_map(key, value, path)
-            if isinstance(value, list):
+            literal = jsonld.JsonLdProcessor.get_context_value(active_ctx, key, "@type")
+            if isinstance(value, list) and literal != "@json":
                 if any(v is None for v in value):
                     raise UnsafeTermError(key, path, "a null array item is dropped by JSON-LD")
                 ordered = expanded == "@list" or "@list" in (container or [])
+                if not ordered and not value:
+                    raise UnsafeTermError(key, path, "an empty array is dropped by JSON-LD")
+                if not ordered and any(isinstance(v, list) for v in value):
+                    # [["a"], ["a"]] and ["a"] are the same statements: a set has no nesting
+                    raise UnsafeTermError(key, path, "an array in an array is flattened by JSON-LD")
                 if not ordered and has_duplicates(value):
                     raise UnsafeTermError(key, path, "a repeated value is merged by JSON-LD")
             if expanded == "@type":
@@ -237,12 +243,17 @@ class SafeProcessor(jsonld.JsonLdProcessor):  # type: ignore[misc]
 
 
 def _check_map(key: str, value: dict[str, Any], path: str) -> None:
-    """A language, index, id or type map: JSON-LD drops its nulls and merges its repeats."""
+    """A language, index, id or type map: JSON-LD drops its nulls and empty arrays, flattens
+    its nested arrays and merges its repeats."""
     for entry, items in value.items():
         where = json_path(path, entry)
         listed = items if isinstance(items, list) else [items]
         if any(item is None for item in listed):
             raise UnsafeTermError(key, where, "a null in a map is dropped by JSON-LD")
+        if not listed:
+            raise UnsafeTermError(key, where, "an empty array in a map is dropped by JSON-LD")
+        if any(isinstance(item, list) for item in listed):
+            raise UnsafeTermError(key, where, "a nested array in a map is flattened by JSON-LD")
         if has_duplicates(listed):
             raise UnsafeTermError(key, where, "a repeated value in a map is merged by JSON-LD")
 
