@@ -65,7 +65,7 @@ CONTEXTS = (
     "https://www.w3.org/ns/credentials/examples/v2",
 )
 NEW_KEYS = ("description", "name", "id", "type", "image", "extra", "@id", "@type", "@vocab")
-NEW_VALUES: tuple[Any, ...] = ("added", 7, True, None, [], {}, ["VerifiableCredential"])
+NEW_VALUES: tuple[Any, ...] = ("added", 7, True, None, [], {}, ["VerifiableCredential"], "_:b0")
 
 
 class Chooser(Protocol):

@@ -19,9 +19,11 @@ from edubadge.errors import InputError, JsonLdError, ResourceLimitError, UnsafeT
 from edubadge.issuer import Issuer
 from edubadge.jsonld import compiled, rdfc
 from edubadge.jsonld.canon import check, expand, jcs
+from edubadge.jsonld.rdfc import canonical_nquads
 from edubadge.model import Organisation, load_microcredential
 from edubadge.parsing import MAX_DEPTH, MAX_DOCUMENT_BYTES, parse_json
 
+from .poison import poison_document, poison_statements
 from .shared import ROOT
 
 KEY = keys.from_seed(b"\x21" * 32)
@@ -139,19 +141,13 @@ def test_hostile_values_in_a_dict_are_refused() -> None:
     assert edubadge.verify({"a": deep}).check("parse").outcome == "failed"
 
 
-def poison_graph(nodes: int) -> dict[str, Any]:
-    """Blank nodes that all look alike and all link to each other: RDFC-1.0's worst case."""
-    context = {"@vocab": "https://example.org/#"}
-    graph = [
-        {"@id": f"_:b{i}", "link": [{"@id": f"_:b{j}"} for j in range(nodes) if j != i]}
-        for i in range(nodes)
-    ]
-    return {"@context": context, "@graph": graph}
-
-
 def test_poison_graph_is_refused_with_a_typed_error() -> None:
+    """As JSON-LD it needs blank node labels, which safe mode refuses; as statements reaching
+    RDFC-1.0 some other way, the work bound stops it."""
+    with pytest.raises(UnsafeTermError, match="blank node label"):
+        rdfc(poison_document(12))
     with pytest.raises(ResourceLimitError):
-        rdfc(poison_graph(12))
+        canonical_nquads(poison_statements(12))
 
 
 def test_legitimate_blank_nodes_still_canonicalise() -> None:
@@ -207,7 +203,7 @@ def test_poison_graph_runs_on_without_the_bound(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(bounded, "MAX_NDEGREE_SECONDS", 2.0)
     started = time.monotonic()
     with pytest.raises(ResourceLimitError):
-        rdfc(poison_graph(7), max_work=10**9)
+        canonical_nquads(poison_statements(7), max_work=10**9)
     assert time.monotonic() - started >= 2.0  # it did not finish in 2 s of N-degree hashing
 
 

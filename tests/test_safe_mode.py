@@ -126,6 +126,39 @@ def test_arrays_added_to_a_signed_credential_do_not_verify() -> None:
         assert "array" in result.check("proof").problems[0].detail
 
 
+@pytest.mark.parametrize(
+    ("edit", "path"),
+    [
+        (lambda a: a["criteria"].update(id="_:x"), "$.credentialSubject.achievement.criteria.id"),
+        (lambda a: a.update(image="_:x"), "$.credentialSubject.achievement.image"),
+        (lambda a: a.update(id="_:x"), "$.credentialSubject.achievement.id"),
+    ],
+)
+def test_blank_node_labels_are_refused(edit: Any, path: str) -> None:
+    """RDFC-1.0 relabels blank nodes: `_:x`, `_:y` and no label at all sign alike. Both
+    routes refuse a label, as an id and as the value of an IRI-valued term."""
+    document = copy.deepcopy(CREDENTIAL)
+    edit(document["credentialSubject"]["achievement"])
+    error = _refused(document)
+    assert (error.term, error.path) == ("_:x", path)
+    assert "blank node label" in str(error)
+    for route in ("auto", "pyld"):
+        with pytest.raises(UnsafeTermError, match="blank node label"):
+            check(document, route=route)
+
+
+def test_a_blank_node_label_added_to_a_signed_credential_does_not_verify() -> None:
+    """The attack: an `id` added to an object that had none left the canonical statements
+    as they were, so the old RDFC signature still held."""
+    signed = edubadge.sign(CREDENTIAL, KEY, suite="eddsa-rdfc-2022")
+    for label in ("_:x", "_:c14n0"):
+        edited = copy.deepcopy(signed)
+        edited["credentialSubject"]["achievement"]["criteria"]["id"] = label
+        result = edubadge.verify(edited)
+        assert not result.verified
+        assert "blank node label" in result.check("proof").problems[0].detail
+
+
 def test_list_terms_keep_empty_and_nested_arrays() -> None:
     """Under `@list` an empty array is the empty list and nested arrays are lists of lists:
     both are statements of their own, so safe mode lets them through."""

@@ -141,7 +141,8 @@ class _Active:
         return iri
 
     def reference(self, value: str, vocab: bool) -> str | None:
-        """An IRI value as safe mode expands it: absolute or a blank node, else None."""
+        """An IRI value as safe mode expands it: absolute, else None (a blank node label is
+        refused: canonicalisation relabels it, so no RDFC signature covers it)."""
         known = self.references[vocab]
         found = known.get(value, _UNSEEN)
         if found is not _UNSEEN:
@@ -158,8 +159,7 @@ class _Active:
             found = value
         else:
             iri = _PROCESSOR._expand_iri(self.ctx, value, vocab=vocab, base=RELATIVE_BASE)
-            absolute = isinstance(iri, str) and (iri.startswith("_:") or _absolute(iri))
-            found = iri if absolute else None
+            found = iri if isinstance(iri, str) and _absolute(iri) else None
         _keep(known, value, found)
         return found
 
@@ -340,22 +340,16 @@ class _Walk:
         self.loader = loader
         self.emit = emit
         self.out: set[tuple[str, str, str]] = set()
-        self.blank: dict[str, str] = {}
         self.count = 0
         self.size = 0  # values seen, to bound the shapes remembered (past the bound: none)
 
     def options(self) -> dict[str, Any]:
         return pyld_options(self.loader)
 
-    def label(self, name: str | None) -> str:
-        """A fresh blank node label, or ours for one of the document's own labels."""
-        if name is not None and name in self.blank:
-            return self.blank[name]
+    def label(self) -> str:
+        """A fresh blank node label (a document's own labels never get here: refused)."""
         self.count += 1
-        label = f"_:n{self.count}"
-        if name is not None:
-            self.blank[name] = label
-        return label
+        return f"_:n{self.count}"
 
     def node_value(
         self, term_ctx: _Active, key: str | None, element: dict[str, Any]
@@ -427,7 +421,7 @@ class _Walk:
             else:
                 properties.append((key, term, value))
         if subject is None:
-            subject = self.label(None)
+            subject = self.label()
         emit = self.emit
         out = self.out
         for k in type_keys:
@@ -544,9 +538,7 @@ class _Walk:
     def reference(self, active: _Active, value: str, *, vocab: bool) -> str:
         iri = active.reference(value, vocab)
         if iri is None:
-            raise NotCompiled("relative IRI")
-        if iri.startswith("_:"):
-            return self.label(iri)
+            raise NotCompiled("relative IRI or blank node label")
         return f"<{iri}>"
 
 

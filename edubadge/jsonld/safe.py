@@ -329,9 +329,13 @@ def _check_expanded(expanded: Any, root: Any) -> None:
         if not isinstance(value, dict):
             continue
         node_id = value.get("@id")
-        if isinstance(node_id, str) and not (
-            node_id.startswith(_BLANK_PREFIX) or _is_absolute(node_id)
-        ):
+        if isinstance(node_id, str) and node_id.startswith(_BLANK_PREFIX):
+            # Expansion names no blank node itself: this label is the document's, and RDFC-1.0
+            # relabels it, so a signature would cover any label (or none) alike.
+            raise UnsafeTermError(
+                node_id, find_path(root, node_id), "a blank node label is not signed: use a URL"
+            )
+        if isinstance(node_id, str) and not _is_absolute(node_id):
             original = node_id.removeprefix(RELATIVE_BASE)
             raise UnsafeTermError(original, find_path(root, original), "relative IRI reference")
         types = value.get("@type", [])
