@@ -12,12 +12,14 @@ from edubadge.net import Fetched
 class FakeWeb:
     """A `Fetcher` serving a dict of URL -> document, recording every fetch."""
 
-    def __init__(self, documents: dict[str, Any]) -> None:
+    def __init__(self, documents: dict[str, Any], max_age: int | None = None) -> None:
         self.documents = documents
+        self.max_age = max_age  # the cache life every answer announces
         self.fetched: list[str] = []
 
     def fetch(self, url: str, *, accept: tuple[str, ...]) -> Fetched:
         self.fetched.append(url)
         if url not in self.documents:
             raise FetchError(f"{url} answered 404 Not Found")
-        return Fetched(url, accept[0], json.dumps(self.documents[url]).encode())
+        body = json.dumps(self.documents[url]).encode()
+        return Fetched(url, accept[0], body, self.max_age)

@@ -15,16 +15,15 @@ import pytest
 import edubadge
 from edubadge import keys
 from edubadge.datamodel import VC1_CONTEXT
-from edubadge.errors import InputError
 from edubadge.formats import ob3
 from edubadge.issuer import Issuer
 from edubadge.model import Organisation, load_microcredential
-from edubadge.net.fetcher import Fetched
 from edubadge.status import Bitstring, PurposeSpec, open_store
 from edubadge.status.check import StatusResolver
 from edubadge.status.credential import list_credential
 from edubadge.status.lists import StatusLists
 
+from .fake_web import FakeWeb
 from .shared import ROOT
 
 RECORD = load_microcredential(ROOT / "examples" / "microcredential.json")
@@ -195,56 +194,40 @@ def test_short_lists_and_indexes_outside_the_list_are_refused(tmp_path: Path) ->
     ]
 
 
-class MemoryFetcher:
-    """An in-memory fetcher that counts its calls."""
-
-    def __init__(self, documents: dict[str, Any], max_age: int | None = None) -> None:
-        self.documents = documents
-        self.max_age = max_age
-        self.calls: list[str] = []
-
-    def fetch(self, url: str, *, accept: tuple[str, ...]) -> Fetched:
-        self.calls.append(url)
-        if url not in self.documents:
-            raise InputError(f"404 at {url}")
-        body = json.dumps(self.documents[url]).encode()
-        return Fetched(url, "application/vc", body, self.max_age)
-
-
 def test_fetched_lists_are_cached_for_their_ttl(world: World) -> None:
     credential = _issue(world)
     world.publish()
     now = [1000.0]
-    fetcher = MemoryFetcher(world.published)
+    fetcher = FakeWeb(world.published)
     resolver = StatusResolver(fetcher=fetcher, clock=lambda: now[0])
     for _ in range(50):
         assert world.verify(credential, status_lists=resolver).verified
-    assert len(fetcher.calls) == 2  # revocation and suspension lists, once each
+    assert len(fetcher.fetched) == 2  # revocation and suspension lists, once each
     now[0] += 3599  # the lists' ttl is an hour
     world.verify(credential, status_lists=resolver)
-    assert len(fetcher.calls) == 2
+    assert len(fetcher.fetched) == 2
     now[0] += 2
     world.verify(credential, status_lists=resolver)
-    assert len(fetcher.calls) == 4
+    assert len(fetcher.fetched) == 4
     # An HTTP max-age shorter than the ttl wins.
-    short = MemoryFetcher(world.published, max_age=10)
+    short = FakeWeb(world.published, max_age=10)
     resolver = StatusResolver(fetcher=short, clock=lambda: now[0])
     world.verify(credential, status_lists=resolver)
     now[0] += 11
     world.verify(credential, status_lists=resolver)
-    assert len(short.calls) == 4
+    assert len(short.fetched) == 4
     # A fetch that fails is a retrieval error, never a pass.
-    failing = world.verify(credential, status_lists=None, fetcher=MemoryFetcher({}))
+    failing = world.verify(credential, status_lists=None, fetcher=FakeWeb({}))
     assert {p.kind for p in failing.problems} == {"STATUS_RETRIEVAL_ERROR"}
 
 
 def test_an_unsigned_credential_sends_the_fetcher_nowhere(world: World) -> None:
     credential = _issue(world)
     del credential["proof"]
-    fetcher = MemoryFetcher({})
+    fetcher = FakeWeb({})
     result = world.verify(credential, fetcher=fetcher, status_lists=None)
     assert result.check("status").detail == "no proof verified"
-    assert fetcher.calls == []
+    assert fetcher.fetched == []
 
 
 def test_a_cached_check_is_a_lookup_and_a_bit_test(world: World) -> None:
