@@ -378,6 +378,13 @@ def attack_link_local_metadata(lab: Lab) -> Outcome:
     return _fetch(lab, fetch)
 
 
+def _from_public(lab: Lab, route: Route) -> bytes:
+    """What the fetcher reads from https://public.test/doc, served by `route`."""
+    public = lab.server({"/doc": route})
+    fetcher = lab.fetcher({PUBLIC_ADDRESS: public.port}, {"public.test": [[PUBLIC_ADDRESS]]})
+    return fetcher.fetch("https://public.test/doc", accept=JSON).body
+
+
 def attack_redirect_to_loopback(lab: Lab) -> Outcome:
     """A public host answers 302 to an internal address."""
 
@@ -385,9 +392,7 @@ def attack_redirect_to_loopback(lab: Lab) -> Outcome:
         internal = lab.server({"/secret": Route(SECRET)})
         target = f"https://127.0.0.1:{internal.port}/secret"
         moved = Route(b"", 302, "text/plain", headers={"Location": target})
-        public = lab.server({"/doc": moved})
-        fetcher = lab.fetcher({PUBLIC_ADDRESS: public.port}, {"public.test": [[PUBLIC_ADDRESS]]})
-        return fetcher.fetch("https://public.test/doc", accept=JSON).body
+        return _from_public(lab, moved)
 
     return _fetch(lab, fetch)
 
@@ -395,9 +400,7 @@ def attack_redirect_to_loopback(lab: Lab) -> Outcome:
 def attack_oversized_body(lab: Lab) -> Outcome:
     def fetch(lab: Lab) -> bytes:
         big = Route(b'"' + b"x" * https.DEFAULT_MAX_BYTES + b'"', send_length=False)
-        public = lab.server({"/doc": big})
-        fetcher = lab.fetcher({PUBLIC_ADDRESS: public.port}, {"public.test": [[PUBLIC_ADDRESS]]})
-        return fetcher.fetch("https://public.test/doc", accept=JSON).body
+        return _from_public(lab, big)
 
     return _fetch(lab, fetch)
 
@@ -406,9 +409,7 @@ def attack_wrong_media_type(lab: Lab) -> Outcome:
     """An HTML page (a login portal, an error page) where a JSON document was asked for."""
 
     def fetch(lab: Lab) -> bytes:
-        public = lab.server({"/doc": Route(b"<html>", content_type="text/html")})
-        fetcher = lab.fetcher({PUBLIC_ADDRESS: public.port}, {"public.test": [[PUBLIC_ADDRESS]]})
-        return fetcher.fetch("https://public.test/doc", accept=JSON).body
+        return _from_public(lab, Route(b"<html>", content_type="text/html"))
 
     return _fetch(lab, fetch)
 
