@@ -541,12 +541,17 @@ def lift_suite_key_types(patch: pytest.MonkeyPatch) -> None:
     patch.setattr(suite, "key_algorithms", (*suite.key_algorithms, "RSA"))
 
 
-def lift_issuer_key_check(patch: pytest.MonkeyPatch) -> None:
+def _skip_check(patch: pytest.MonkeyPatch, module: Any, check_id: str) -> None:
+    """`module`'s check pipeline with the check `check_id` doing nothing."""
     pipeline = tuple(
-        (name, (lambda state, check: None) if name == "issuer-key" else run)
-        for name, run in verifier._PIPELINE
+        (name, (lambda state, check: None) if name == check_id else run)
+        for name, run in module._PIPELINE
     )
-    patch.setattr(verifier, "_PIPELINE", pipeline)
+    patch.setattr(module, "_PIPELINE", pipeline)
+
+
+def lift_issuer_key_check(patch: pytest.MonkeyPatch) -> None:
+    _skip_check(patch, verifier, "issuer-key")
 
 
 def lift_relationship_check(patch: pytest.MonkeyPatch) -> None:
@@ -624,11 +629,7 @@ def lift_ecdsa_scalar_range(patch: pytest.MonkeyPatch) -> None:
 
 
 def lift_challenge_check(patch: pytest.MonkeyPatch) -> None:
-    pipeline = tuple(
-        (name, (lambda state, check: None) if name == "challenge" else run)
-        for name, run in presentations._PIPELINE
-    )
-    patch.setattr(presentations, "_PIPELINE", pipeline)
+    _skip_check(patch, presentations, "challenge")
 
 
 def lift_https_only(patch: pytest.MonkeyPatch) -> None:
