@@ -18,8 +18,8 @@ from edubadge.issuer import Issuer
 from edubadge.stacking import stack, unbundle
 from edubadge.status.check import StatusResolver
 
+from .fake_web import FakeWeb
 from .stacking_world import ACHIEVEMENT, CERTIFICATE, NOW, description, world
-from .test_status_verify import MemoryFetcher
 
 RULE = {"allOf": [ACHIEVEMENT + "m1", ACHIEVEMENT + "m2"], "minimumCredits": 13}
 
@@ -97,10 +97,10 @@ def test_the_builder_refuses_a_component_whose_status_it_cannot_read() -> None:
 
 def test_the_builder_reads_status_through_a_fetcher_or_a_resolver() -> None:
     w = world()
-    server = MemoryFetcher(w.lists_before)
+    server = FakeWeb(w.lists_before)
     build("fetched", components(), fetcher=server)
     lists = {c["credentialStatus"]["statusListCredential"] for c in components()}
-    assert sorted(server.calls) == sorted(lists)  # each list fetched once
+    assert sorted(server.fetched) == sorted(lists)  # each list fetched once
     resolver = StatusResolver(w.lists_after)
     with pytest.raises(StackingError, match="revoked"):
         build("resolved", components(), status_lists=resolver)
