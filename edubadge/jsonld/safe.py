@@ -158,8 +158,10 @@ class SafeProcessor(jsonld.JsonLdProcessor):  # type: ignore[misc]
                 c in (container or []) for c in ("@language", "@index", "@id", "@type")
             ):
                 _check_map(key, value, path)
-            literal = jsonld.JsonLdProcessor.get_context_value(active_ctx, key, "@type")
-            if isinstance(value, list) and literal != "@json":
+            if (
+                isinstance(value, list)
+                and jsonld.JsonLdProcessor.get_context_value(active_ctx, key, "@type") != "@json"
+            ):
                 if any(v is None for v in value):
                     raise UnsafeTermError(key, path, "a null array item is dropped by JSON-LD")
                 ordered = expanded == "@list" or "@list" in (container or [])

@@ -18,7 +18,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..errors import ProofError
-from ..jsonld.canon import rdfc
 from ..jsonld.loader import DocumentLoader
 from ..jsonld.quads import canonical_labels
 from ..keys.ecdsa import P256
@@ -41,7 +40,7 @@ from .selective import (
     hmac_label_factory,
     label_map_factory,
 )
-from .suite import Cryptosuite
+from .suite import RdfcCryptosuite
 
 MANDATORY_POINTERS = "mandatoryPointers"
 
@@ -59,7 +58,7 @@ def _pointers(value: Any, what: str) -> list[str]:
     return pointers
 
 
-class EcdsaSd2023(Cryptosuite):
+class EcdsaSd2023(RdfcCryptosuite):
     """ecdsa-sd-2023.
 
     `hmac_key` and `proof_key` fix what is otherwise fresh for every proof; they exist to
@@ -81,14 +80,6 @@ class EcdsaSd2023(Cryptosuite):
 
     def __repr__(self) -> str:
         return f"EcdsaSd2023(fixed keys={self._hmac_key is not None})"
-
-    def check_terms(self, document: dict[str, Any], loader: DocumentLoader) -> None:
-        """Nothing to add: the statements come from a safe-mode expansion of the document."""
-
-    def canonicalize(
-        self, document: dict[str, Any], loader: DocumentLoader, *, hash_name: str = "sha256"
-    ) -> bytes:
-        return rdfc(document, loader, hash_name=hash_name).encode("utf-8")
 
     # --- issuer ----------------------------------------------------------------------------
 
