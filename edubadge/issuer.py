@@ -172,11 +172,13 @@ class Issuer:
         here; with one (a `ProcessPoolExecutor`, a Dask `Client.get_executor()`, ...) each
         chunk is signed by a worker that loads the key from `key_file` itself: no key is
         ever pickled. A record that fails is reported `failed` with its error and the batch
-        goes on. With a `store` (e.g. `DirectoryStore(dir)`), records it already holds are
+        goes on. With a `store` (`SqliteStore(file)`: one commit per chunk; or
+        `DirectoryStore(dir)`: one synced file per credential), records it already holds are
         `skipped` and each new credential is stored crash-safe before it is reported; with
-        an executor too, the workers write the store themselves (it must pickle: a
-        `DirectoryStore` is a path, on a cluster a shared folder) and issued outcomes carry
-        no credential (read it with `store.get(key)`), so little crosses between processes.
+        an executor too, the workers write the store themselves (it must pickle: both
+        pickle as their path; on a cluster, a folder every worker shares) and issued
+        outcomes carry no credential (read it with `store.get(key)`), so little crosses
+        between processes.
         The `status_allocator` given to the issuer, if any, gives each chunk its
         `credentialStatus` entries in one call.
         """

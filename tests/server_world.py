@@ -112,7 +112,7 @@ def require_server_extra() -> None:
             message = f"{name} is not installed (pip install -e '.[test]')"
             if os.environ.get("CI"):
                 pytest.fail(message)
-            pytest.skip(message)
+            pytest.skip(message, allow_module_level=True)
 
 
 @contextmanager

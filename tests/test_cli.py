@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+import edubadge
+from edubadge.batch import SqliteStore
 from edubadge.cli import main
 
 from .shared import ROOT
@@ -136,6 +138,11 @@ def test_demo_writes_artifacts_and_manifest(
     )
     assert expects["module-1-python-edc.json"] == "verified"
     assert "certificate-edc.json (Europass) against the lists published now:" in out
+    # the batch signed on two worker processes: every credential in its SQLite store verifies
+    (store,) = [e for e in manifest if e["role"] == "batch-store"]
+    stored = [c for _, c in SqliteStore(tmp_path / store["file"]).items()]
+    assert store["expect"] == "verified" and len(stored) == 3
+    assert all(edubadge.verify(c).verified for c in stored)
 
 
 def test_issue_an_edc_and_convert_both_ways(

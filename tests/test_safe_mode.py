@@ -15,6 +15,7 @@ from edubadge import keys
 from edubadge.errors import UnsafeTermError
 from edubadge.jsonld import expand
 from edubadge.jsonld.canon import check, rdfc
+from edubadge.jsonld.safe import has_duplicates
 
 KEY = keys.from_seed(b"\x01" * 32)
 CREDENTIAL: dict[str, Any] = {
@@ -220,3 +221,38 @@ def test_any_undefined_term_anywhere_is_refused(data: st.DataObject, term: str) 
     else:
         # The term is defined where it stands: then its value is part of what gets signed.
         assert "sentinel-value-7f3a" in json.dumps(expanded)
+
+
+def _duplicates_by_whole_nodes(values: list[Any]) -> bool:
+    """The repeat test as first written: every identified node compared whole."""
+    seen: set[Any] = set()
+    for value in values:
+        if isinstance(value, dict):
+            if not isinstance(value.get("id", value.get("@id")), str):
+                continue
+            marker: Any = ("node", repr(sorted(value.items(), key=lambda kv: kv[0])))
+        elif isinstance(value, list):
+            continue
+        else:
+            marker = (type(value).__name__, value)
+        if marker in seen:
+            return True
+        seen.add(marker)
+    return False
+
+
+_SCALARS = st.one_of(st.sampled_from(["a", "b"]), st.integers(0, 2), st.booleans(), st.none())
+_NODES = st.fixed_dictionaries(
+    {},
+    optional={
+        "id": st.sampled_from(["urn:x:1", "urn:x:2", 3]),
+        "@id": st.sampled_from(["urn:x:1", "urn:x:3"]),
+        "name": _SCALARS,
+        "tag": st.lists(_SCALARS, max_size=2),
+    },
+)
+
+
+@given(st.lists(st.one_of(_SCALARS, _NODES, st.lists(_SCALARS, max_size=1)), max_size=6))
+def test_repeats_compare_whole_nodes_only_when_their_ids_meet(values: list[Any]) -> None:
+    assert has_duplicates(values) == _duplicates_by_whole_nodes(values)

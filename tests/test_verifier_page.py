@@ -48,7 +48,7 @@ def _require_browser() -> None:
         message = "the browser test needs " + ", ".join(missing)
         if os.environ.get("CI"):
             pytest.fail(message)
-        pytest.skip(message)
+        pytest.skip(message, allow_module_level=True)
 
 
 _require_browser()

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
-from dataclasses import dataclass
 from itertools import islice
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import orjson
 
@@ -22,8 +21,9 @@ from ..errors import InputError
 from ..jsonld.canon import jcs
 from ..model import MicroCredential
 from .allocation import StatusAllocator
+from .sqlite_store import SqliteStore
 from .store import BatchStore, DirectoryStore, write_atomic
-from .worker import Job, Result, issue_records, sign_chunk, store_results
+from .worker import Job, Payload, Result, issue_records, sign_chunk, store_results
 
 if TYPE_CHECKING:
     from ..issuer import Issuer
@@ -31,18 +31,50 @@ if TYPE_CHECKING:
 Status = Literal["issued", "skipped", "failed"]
 
 
-@dataclass(frozen=True)
 class BatchOutcome:
-    """What became of one record: issued, skipped, or failed (why).
+    """What became of one record: `key`, `status` (issued, skipped or failed) and `error`.
 
-    An issued outcome carries its credential, except when workers stored it themselves
-    (an executor and a store): then read it from the store.
+    An issued outcome carries its `credential`, except when workers stored it themselves
+    (an executor and a store): then read it from the store. A credential signed on a worker
+    crosses back as JSON bytes and is parsed when first read.
     """
 
-    key: str
-    status: Status
-    credential: dict[str, Any] | None = None
-    error: str | None = None
+    __slots__ = ("_credential", "error", "key", "status")
+
+    def __init__(
+        self,
+        key: str,
+        status: Status,
+        credential: dict[str, Any] | bytes | None = None,
+        error: str | None = None,
+    ) -> None:
+        self.key = key
+        self.status = status
+        self.error = error
+        self._credential = credential
+
+    @property
+    def credential(self) -> dict[str, Any] | None:
+        """The issued credential (None unless issued here or sent back by a worker)."""
+        credential = self._credential
+        if isinstance(credential, bytes):
+            credential = self._credential = cast(dict[str, Any], orjson.loads(credential))
+        return credential
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, BatchOutcome):
+            return NotImplemented
+        return (self.key, self.status, self.credential, self.error) == (
+            other.key,
+            other.status,
+            other.credential,
+            other.error,
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"BatchOutcome(key={self.key!r}, status={self.status!r}, error={self.error!r})"
 
 
 def record_key(record: MicroCredential) -> str:
@@ -50,19 +82,28 @@ def record_key(record: MicroCredential) -> str:
     return _keyed(record)[0]
 
 
-def _keyed(record: MicroCredential) -> tuple[str, dict[str, Any] | None]:
-    """(key, the record's JSON data if computing the key needed it)."""
+def _keyed(record: MicroCredential) -> tuple[str, Payload | None]:
+    """(key, the record as a worker receives it, if computing the key made that already)."""
     if record.id is not None:
         return str(record.id), None
     data = record.model_dump(mode="json", exclude_none=True)
     try:  # sorted keys make it the same for the same content; orjson writes it at C speed
         content = orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
     except TypeError:  # what orjson cannot write (integers past 64 bits): JCS
-        content = jcs(data)
-    return "sha256:" + hashlib.sha256(content).hexdigest(), data
+        return "sha256:" + hashlib.sha256(jcs(data)).hexdigest(), data
+    return "sha256:" + hashlib.sha256(content).hexdigest(), content
 
 
-Todo = list[tuple[str, MicroCredential, dict[str, Any] | None, Mapping[str, Any] | None]]
+def payload(record: MicroCredential) -> Payload:
+    """A record as it crosses to a worker: its JSON data, as orjson bytes where it can be."""
+    data = record.model_dump(mode="json", exclude_none=True)
+    try:
+        return orjson.dumps(data)
+    except TypeError:  # integers past 64 bits
+        return data
+
+
+Todo = list[tuple[str, MicroCredential, Payload | None, Mapping[str, Any] | None]]
 
 
 def issue_many(
@@ -102,7 +143,7 @@ def issue_many(
             issuer.signer.id,
             issuer.suite,
             micro_credential,
-            [(k, _data(r, d), s) for k, r, d, s in todo],
+            [(k, payload(r) if d is None else d, s) for k, r, d, s in todo],
             contexts,
             store,
         )
@@ -118,10 +159,6 @@ def issue_many(
         yield from _collect(pending)
 
 
-def _data(record: MicroCredential, data: dict[str, Any] | None) -> dict[str, Any]:
-    return record.model_dump(mode="json", exclude_none=True) if data is None else data
-
-
 def _chunks(
     issuer: Issuer, records: Iterable[MicroCredential], store: BatchStore | None, size: int
 ) -> Iterator[tuple[list[BatchOutcome], Todo]]:
@@ -129,7 +166,7 @@ def _chunks(
     iterator = iter(records)
     while chunk := list(islice(iterator, size)):
         skipped: list[BatchOutcome] = []
-        todo: list[tuple[str, MicroCredential, dict[str, Any] | None]] = []
+        todo: list[tuple[str, MicroCredential, Payload | None]] = []
         for record in chunk:
             key, data = _keyed(record)
             if store is not None and key in store:
@@ -141,7 +178,7 @@ def _chunks(
 
 def _with_status(
     allocator: StatusAllocator | None,
-    todo: list[tuple[str, MicroCredential, dict[str, Any] | None]],
+    todo: list[tuple[str, MicroCredential, Payload | None]],
 ) -> Todo:
     if allocator is None or not todo:
         return [(key, record, data, None) for key, record, data in todo]
@@ -164,7 +201,7 @@ def _collect(pending: dict[Future[list[Result]], list[str]]) -> Iterator[BatchOu
         yield from _outcomes(results)
 
 
-def _outcomes(results: list[Result]) -> Iterator[BatchOutcome]:
+def _outcomes(results: Sequence[Result]) -> Iterator[BatchOutcome]:
     for key, credential, error in results:
         if error is not None:
             yield BatchOutcome(key, "failed", error=error)
@@ -176,8 +213,10 @@ __all__ = [
     "BatchOutcome",
     "BatchStore",
     "DirectoryStore",
+    "SqliteStore",
     "StatusAllocator",
     "issue_many",
+    "payload",
     "record_key",
     "write_atomic",
 ]

@@ -94,20 +94,45 @@ class DirectoryStore:
 
     def get(self, key: str) -> dict[str, Any]:
         """The credential issued for `key` (`FileNotFoundError` if there is none)."""
-        data: dict[str, Any] = json.loads(self.path(key).read_bytes())
-        return data
+        return read_credential(self.path(key).read_bytes())
 
     def put_many(self, items: Sequence[tuple[str, dict[str, Any]]]) -> None:
-        write_atomic_many([(self.path(key), _pretty(credential)) for key, credential in items])
+        write_atomic_many(
+            [
+                (self.path(key), credential_json(credential, indent=True))
+                for key, credential in items
+            ]
+        )
 
 
-def _pretty(credential: dict[str, Any]) -> bytes:
-    """The credential as indented UTF-8 JSON (json.dumps' layout, at orjson's speed)."""
+def exact_json(value: Any, *, indent: bool = False) -> bytes | None:
+    """orjson's JSON of `value` if it reads back as the same value, else None.
+
+    orjson writes NaN as null and cannot write integers past 64 bits; `indent`: two-space
+    indented with a final newline (json.dumps' layout).
+    """
+    option = orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE if indent else None
     try:
-        data = orjson.dumps(credential, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
+        data = orjson.dumps(value, option=option)
     except TypeError:  # integers past 64 bits, lone surrogates...
-        pass
-    else:
-        if orjson.loads(data) == credential:  # orjson writes NaN as null: never store that
-            return data
-    return (json.dumps(credential, indent=2, ensure_ascii=False) + "\n").encode()
+        return None
+    return data if orjson.loads(data) == value else None
+
+
+def read_credential(data: bytes) -> dict[str, Any]:
+    """A credential as a store wrote it (`credential_json`), exactly: json, not orjson,
+    which reads an integer past 64 bits as a float."""
+    value = json.loads(data)
+    if not isinstance(value, dict):
+        raise ValueError("a stored credential is not a JSON object")
+    return value
+
+
+def credential_json(credential: dict[str, Any], *, indent: bool = False) -> bytes:
+    """UTF-8 JSON that reads back as the same credential (orjson when it is exact)."""
+    data = exact_json(credential, indent=indent)
+    if data is not None:
+        return data
+    if indent:
+        return (json.dumps(credential, indent=2, ensure_ascii=False) + "\n").encode()
+    return json.dumps(credential, ensure_ascii=False, separators=(",", ":")).encode()

@@ -12,14 +12,20 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
+
 from ..jsonld.loader import DocumentLoader, default_loader
 from ..keys.keyfile import load_key
 from ..keys.keypair import KeyPair
 from ..model import MicroCredential, Organisation
-from .store import BatchStore
+from .store import BatchStore, exact_json
 
+# a record's JSON data, as bytes (orjson) where it can be: cheaper to send than a dict
+Payload = bytes | dict[str, Any]
 # (stable key, credential or None, error or None)
-Result = tuple[str, dict[str, Any] | None, str | None]
+Issued = tuple[str, dict[str, Any] | None, str | None]
+# the same, as a worker sends it back: the credential as JSON bytes where that is exact
+Result = tuple[str, dict[str, Any] | bytes | None, str | None]
 
 
 @dataclass(frozen=True)
@@ -36,7 +42,7 @@ class Job:
     key_id: str
     suite: str
     micro_credential: bool
-    records: Sequence[tuple[str, Mapping[str, Any], Mapping[str, Any] | None]]
+    records: Sequence[tuple[str, Payload, Mapping[str, Any] | None]]
     contexts: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     store: BatchStore | None = None
 
@@ -77,22 +83,34 @@ def sign_chunk(job: Job) -> list[Result]:
         return [(k, None, f"{type(error).__name__}: {error}") for k, _, _ in job.records]
     issuer = Issuer(job.profile, key, suite=job.suite, loader=_loader(job.contexts))
     results = issue_records(issuer, _validated(job.records), job.micro_credential)
-    if job.store is None:
-        return results
+    if job.store is None:  # JSON bytes cost the parent far less to receive than pickled dicts
+        return [(key, _compact(credential), error) for key, credential, error in results]
     return [(key, None, error) for key, _, error in store_results(results, job.store)]
 
 
+def _compact(credential: dict[str, Any] | bytes | None) -> dict[str, Any] | bytes | None:
+    if not isinstance(credential, dict):
+        return credential
+    data = exact_json(credential)
+    return credential if data is None else data
+
+
 def _validated(
-    records: Sequence[tuple[str, Mapping[str, Any], Mapping[str, Any] | None]],
+    records: Sequence[tuple[str, Payload, Mapping[str, Any] | None]],
 ) -> Iterator[tuple[str, MicroCredential | Exception, Mapping[str, Any] | None]]:
     for key, data, status in records:
         try:
-            yield key, MicroCredential.model_validate(data), status
+            yield key, record(data), status
         except Exception as error:  # reported for its record by issue_records
             yield key, error, status
 
 
-def store_results(results: list[Result], store: BatchStore) -> list[Result]:
+def record(data: Payload) -> MicroCredential:
+    """The record a payload carries (validated again: a worker trusts no input)."""
+    return MicroCredential.model_validate(orjson.loads(data) if isinstance(data, bytes) else data)
+
+
+def store_results(results: list[Issued], store: BatchStore) -> list[Issued]:
     """Store the issued credentials of a chunk (one group commit); if that fails, they failed."""
     issued = [(key, credential) for key, credential, _ in results if credential is not None]
     if not issued:
@@ -111,9 +129,9 @@ def issue_records(
     issuer: Any,
     records: Iterable[tuple[str, MicroCredential | Exception, Mapping[str, Any] | None]],
     micro_credential: bool,
-) -> list[Result]:
+) -> list[Issued]:
     """Issue each record with `issuer`; a failing record gets its error, the others go on."""
-    results: list[Result] = []
+    results: list[Issued] = []
     for key, record, status in records:
         try:
             if isinstance(record, Exception):
@@ -129,4 +147,13 @@ def issue_records(
     return results
 
 
-__all__ = ["Job", "Result", "issue_records", "sign_chunk", "store_results"]
+__all__ = [
+    "Issued",
+    "Job",
+    "Payload",
+    "Result",
+    "issue_records",
+    "record",
+    "sign_chunk",
+    "store_results",
+]

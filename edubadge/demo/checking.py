@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..batch import SqliteStore
 from ..presentations import verify_presentation
 from ..stacking import select_components
 from ..verifier import VerificationResult, verify
@@ -23,6 +24,13 @@ def verdict(result: VerificationResult) -> str:
 
 def _verify(run: DemoRun, entry: dict[str, Any], lists: dict[str, Any]) -> VerificationResult:
     path = run.directory / entry["file"]
+    if entry["role"] == "batch-store":  # verified when every credential in it is
+        results = [
+            verify(credential, loader=run.loader, status_lists=lists)
+            for _, credential in SqliteStore(path).items()
+        ] or [verify({}, loader=run.loader)]  # an empty store verifies nothing
+        failed = [r for r in results if not r.verified]
+        return failed[0] if failed else results[0]
     if entry["role"] == "presentation":
         challenge, domain = run.challenges[entry["file"]]
         return verify_presentation(

@@ -85,19 +85,29 @@ def find_path(root: Any, needle: str) -> str:
 def has_duplicates(values: list[Any]) -> bool:
     """True when a set holds the same scalar, or the same identified node, twice."""
     seen: set[Any] = set()
+    by_id: dict[str, list[dict[str, Any]]] = {}
     for value in values:
         if isinstance(value, dict):
-            if not isinstance(value.get("id", value.get("@id")), str):
+            node_id = value.get("id", value.get("@id"))
+            if not isinstance(node_id, str):
                 continue  # two anonymous objects stay two blank nodes
-            marker: Any = ("node", repr(sorted(value.items(), key=lambda kv: kv[0])))
-        elif isinstance(value, list):
+            alike = by_id.setdefault(node_id, [])
+            # only nodes sharing an id can be the same node: compare whole ones only then
+            if alike and _node_marker(value) in map(_node_marker, alike):
+                return True
+            alike.append(value)
             continue
-        else:
-            marker = (type(value).__name__, value)
+        if isinstance(value, list):
+            continue
+        marker = (type(value).__name__, value)
         if marker in seen:
             return True
         seen.add(marker)
     return False
+
+
+def _node_marker(node: dict[str, Any]) -> str:
+    return repr(sorted(node.items(), key=lambda kv: kv[0]))
 
 
 def _is_absolute(iri: str) -> bool:

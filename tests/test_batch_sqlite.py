@@ -1,0 +1,167 @@
+"""SqliteStore: a batch's issued credentials in one SQLite file, one commit per chunk."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import pickle
+import signal
+import sqlite3
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import edubadge
+from edubadge import keys
+from edubadge.batch import SqliteStore
+from edubadge.cli import main
+from edubadge.errors import InputError
+
+from .test_batch import _by_status, _issuer, _records, key_file  # noqa: F401 (a fixture)
+
+JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+def test_a_rerun_skips_what_a_pool_of_workers_stored(key_file: Path, tmp_path: Path) -> None:  # noqa: F811
+    store = SqliteStore(tmp_path / "issued.sqlite")
+    issuer = _issuer(key_file)
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        first = _by_status(
+            issuer.issue_many(
+                _records(10, broken=(3,)), pool, key_file=key_file, store=store, chunk_size=3
+            )
+        )
+    assert len(first["issued"]) == 9 and len(first["failed"]) == 1
+    assert len(store) == 9
+    for outcome in first["issued"]:
+        assert outcome.credential is None  # the workers stored it
+        assert edubadge.verify(store.get(outcome.key)).verified
+    before = dict(store.items())
+    again = _by_status(issuer.issue_many(_records(10), store=store))
+    assert {o.key for o in again["skipped"]} == {o.key for o in first["issued"]}
+    assert len(again["issued"]) == 1 and len(store) == 10
+    assert all(store.get(key) == credential for key, credential in before.items())
+
+
+def test_a_key_stored_once_keeps_its_first_credential(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "s.sqlite")
+    store.put_many([("a", {"n": 1})])
+    store.put_many([("a", {"n": 2}), ("b", {"n": 3})])
+    assert store.get("a") == {"n": 1} and store.get("b") == {"n": 3}
+    assert "a" in store and "c" not in store and 1 not in store
+    with pytest.raises(KeyError):
+        store.get("c")
+
+
+@given(st.dictionaries(st.text(), JSON, max_size=5))
+def test_what_is_stored_reads_back_the_same(credential: dict[str, Any]) -> None:
+    store = SqliteStore(":memory:")
+    store.put_many([("k", credential)])
+    assert store.get("k") == credential
+    assert list(store.items()) == [("k", credential)]
+
+
+def test_items_are_read_in_pages(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "s.sqlite")
+    store.put_many([(f"key-{i:04}", {"i": i}) for i in range(1200)])
+    assert [c["i"] for _, c in store.items()] == list(range(1200))
+
+
+def test_a_failed_commit_is_an_oserror_and_stores_nothing(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "s.sqlite")
+    store._connection().execute("PRAGMA query_only = ON")  # every write now fails
+    with pytest.raises(OSError, match="cannot write the batch store"):
+        store.put_many([("a", {"n": 1}), ("b", {"n": 2})])
+    assert len(SqliteStore(tmp_path / "s.sqlite")) == 0
+
+
+def test_a_file_that_is_not_a_database_is_refused_by_name(tmp_path: Path) -> None:
+    path = tmp_path / "notes.sqlite"
+    path.write_text("these are not the credentials you are looking for\n" * 20)
+    with pytest.raises(InputError, match=r"notes\.sqlite is not a usable batch store"):
+        SqliteStore(path)
+    assert path.read_text().startswith("these are not")  # left as it was
+
+
+def test_it_pickles_as_its_path_and_reconnects(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "s.sqlite")
+    store.put_many([("a", {"n": 1})])
+    copy = pickle.loads(pickle.dumps(store))
+    assert copy.path == store.path and copy.get("a") == {"n": 1}
+    assert repr(copy) == f"SqliteStore({str(store.path)!r})"
+
+
+def _write_chunks(path: str, first: int, chunks: int) -> None:
+    store = SqliteStore(path)
+    for chunk in range(first, first + chunks):
+        store.put_many([(f"{chunk}:{i}", {"chunk": chunk, "pad": "x" * 2000}) for i in range(64)])
+
+
+def test_processes_writing_at_once_lose_nothing(tmp_path: Path) -> None:
+    path = str(tmp_path / "shared.sqlite")
+    SqliteStore(path)
+    context = multiprocessing.get_context("spawn")
+    writers = [context.Process(target=_write_chunks, args=(path, n * 100, 20)) for n in range(3)]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join(120)
+        assert writer.exitcode == 0
+    assert len(SqliteStore(path)) == 3 * 20 * 64
+
+
+def test_a_writer_killed_mid_chunk_leaves_whole_chunks_only(tmp_path: Path) -> None:
+    path = str(tmp_path / "killed.sqlite")
+    SqliteStore(path)
+    context = multiprocessing.get_context("spawn")
+    for attempt in range(6):
+        writer = context.Process(target=_write_chunks, args=(path, attempt * 10_000, 10_000))
+        writer.start()
+        deadline = time.monotonic() + 30
+        while len(SqliteStore(path)) <= attempt * 64 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(0.003 * attempt)
+        os.kill(writer.pid, signal.SIGKILL)  # type: ignore[arg-type]
+        writer.join()
+    per_chunk: dict[int, int] = {}
+    for key, credential in SqliteStore(path).items():
+        assert credential["pad"] == "x" * 2000
+        per_chunk[credential["chunk"]] = per_chunk.get(credential["chunk"], 0) + 1
+        assert key.startswith(f"{credential['chunk']}:")
+    assert per_chunk and set(per_chunk.values()) == {64}
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_cli_issue_batch_into_sqlite(key_file: Path, tmp_path: Path, capsys: Any) -> None:  # noqa: F811
+    key = keys.load_key(key_file)
+    issuer = {"id": key.controller, "name": "Example University", "country": "BE"}
+    source = tmp_path / "input.jsonl"
+    source.write_text(
+        "".join(
+            json.dumps({"issuer": issuer, **r.model_dump(mode="json", exclude_none=True)}) + "\n"
+            for r in _records(5)
+        )
+    )
+    out = tmp_path / "out"
+    args = ["issue-batch", str(source), "--key", str(key_file), "--out", str(out)]
+    assert main([*args, "--store", "sqlite", "--workers", "2"]) == 0
+    assert f"5 issued, 0 skipped, 0 failed -> {out / 'issued.sqlite'}" in capsys.readouterr().out
+    store = SqliteStore(out / "issued.sqlite")
+    assert len(store) == 5 and all(edubadge.verify(c).verified for _, c in store.items())
+    assert main([*args, "--store", "sqlite"]) == 0
+    assert "0 issued, 5 skipped, 0 failed" in capsys.readouterr().out
