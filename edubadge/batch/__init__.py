@@ -21,6 +21,8 @@ from ..errors import InputError
 from ..jsonld.canon import jcs
 from ..model import MicroCredential
 from .allocation import StatusAllocator
+from .postgres_store import PostgresStore
+from .sql_store import SqlBatchStore
 from .sqlite_store import SqliteStore
 from .store import BatchStore, DirectoryStore, write_atomic
 from .worker import Job, Payload, Result, issue_records, sign_chunk, store_results
@@ -213,6 +215,8 @@ __all__ = [
     "BatchOutcome",
     "BatchStore",
     "DirectoryStore",
+    "PostgresStore",
+    "SqlBatchStore",
     "SqliteStore",
     "StatusAllocator",
     "issue_many",

@@ -1,7 +1,8 @@
 """`edubadge issue-batch`: issue a JSONL stream of micro-credentials into a folder, resumably.
 
 `--store files` (the default) writes one crash-safe JSON file per credential; `--store
-sqlite` keeps them in `OUT/issued.sqlite`, one commit per chunk (far fewer disk syncs).
+sqlite` keeps them in `OUT/issued.sqlite`, one commit per chunk (far fewer disk syncs);
+`--store postgresql://...` in a PostgreSQL database, for workers on several machines.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 from tqdm import tqdm
 
 from .. import keys
-from ..batch import BatchStore, DirectoryStore, SqliteStore
+from ..batch import BatchStore, DirectoryStore, PostgresStore, SqliteStore
 from ..errors import EdubadgeError, InputError
 from ..issuer import DEFAULT_SUITE, Issuer
 from ..model import MicroCredential, Organisation, load_microcredential
@@ -74,6 +75,21 @@ class _Lines:
                 self.fail(number, error)
 
 
+def _store(kind: str, folder: str | None) -> tuple[BatchStore, str]:
+    """The store `--store` names, and where it is (for the summary line)."""
+    if kind.startswith(("postgresql://", "postgres://")):
+        store = PostgresStore(kind)
+        return store, store.location
+    if folder is None:
+        raise InputError(f"--store {kind} needs --out DIR")
+    out = Path(folder)
+    if kind == "files":
+        return DirectoryStore(out), f"{out}/"
+    if kind == "sqlite":
+        return SqliteStore(out / SQLITE_FILE), str(out / SQLITE_FILE)
+    raise InputError(f"unknown store {kind!r}", hint="--store files, sqlite or a postgresql:// URL")
+
+
 def run(args: argparse.Namespace) -> int:
     """Issue every record of a JSONL file into a folder; skip what an earlier run issued."""
     key = keys.load_key(args.key)
@@ -87,11 +103,7 @@ def run(args: argparse.Namespace) -> int:
     profile_data = {"id": key.controller, **profile_data}
     lines = _Lines(args.input, profile_data)
     issuer = Issuer(Organisation.model_validate(profile_data), key, suite=args.suite)
-    store: BatchStore = (
-        SqliteStore(Path(args.out) / SQLITE_FILE)
-        if args.store == "sqlite"
-        else DirectoryStore(args.out)
-    )
+    store, where = _store(args.store, args.out)
     counts = {"issued": 0, "skipped": 0, "failed": 0}
     executor: Executor | None = (
         ProcessPoolExecutor(max_workers=args.workers) if args.workers > 1 else None
@@ -113,7 +125,6 @@ def run(args: argparse.Namespace) -> int:
         if executor is not None:
             executor.shutdown()
     counts["failed"] += lines.failed
-    where = Path(args.out) / SQLITE_FILE if args.store == "sqlite" else f"{Path(args.out)}/"
     print(
         f"{counts['issued']} issued, {counts['skipped']} skipped, {counts['failed']} failed"
         f" -> {where}"
@@ -128,14 +139,14 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     parser.add_argument("input", help="JSONL: one micro-credential description per line")
     parser.add_argument("--key", required=True, help="the issuer's key file")
-    parser.add_argument("--out", required=True, help="folder for the credentials")
+    parser.add_argument("--out", help="folder for the credentials (files and sqlite stores)")
     parser.add_argument("--workers", type=int, default=1, help="signing processes (default 1)")
     parser.add_argument(
         "--store",
-        choices=("files", "sqlite"),
         default="files",
-        help="files: one JSON file per credential (default); sqlite: OUT/issued.sqlite,"
-        " one commit per chunk",
+        metavar="files|sqlite|postgresql://...",
+        help="files: one JSON file per credential in OUT (default); sqlite: OUT/issued.sqlite,"
+        " one commit per chunk; a PostgreSQL URL: its batch_issued table",
     )
     parser.add_argument(
         "--issuer", help="issuer profile JSON (default: the first line's 'issuer' object)"

@@ -1,4 +1,4 @@
-"""SqliteStore: a batch's issued credentials in one SQLite file, one commit per chunk."""
+"""SQL batch stores (SQLite, PostgreSQL): a batch's credentials, one commit per chunk."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pickle
 import signal
 import sqlite3
 import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -19,11 +20,25 @@ from hypothesis import strategies as st
 
 import edubadge
 from edubadge import keys
-from edubadge.batch import SqliteStore
+from edubadge.batch import PostgresStore, SqlBatchStore, SqliteStore
 from edubadge.cli import main
 from edubadge.errors import InputError
 
+from .status_support import postgres_schema
 from .test_batch import _by_status, _issuer, _records, key_file  # noqa: F401 (a fixture)
+
+Opener = Callable[[], SqlBatchStore]
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def opener(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Opener]:
+    """Opens the same empty store each call (a new object, as another process would)."""
+    if request.param == "sqlite":
+        yield lambda: SqliteStore(tmp_path / "issued.sqlite")
+    else:
+        with postgres_schema() as dsn:
+            yield lambda: PostgresStore(dsn)
+
 
 JSON = st.recursive(
     st.none()
@@ -36,8 +51,8 @@ JSON = st.recursive(
 )
 
 
-def test_a_rerun_skips_what_a_pool_of_workers_stored(key_file: Path, tmp_path: Path) -> None:  # noqa: F811
-    store = SqliteStore(tmp_path / "issued.sqlite")
+def test_a_rerun_skips_what_a_pool_of_workers_stored(key_file: Path, opener: Opener) -> None:  # noqa: F811
+    store = opener()
     issuer = _issuer(key_file)
     with ProcessPoolExecutor(max_workers=2) as pool:
         first = _by_status(
@@ -57,8 +72,8 @@ def test_a_rerun_skips_what_a_pool_of_workers_stored(key_file: Path, tmp_path: P
     assert all(store.get(key) == credential for key, credential in before.items())
 
 
-def test_a_key_stored_once_keeps_its_first_credential(tmp_path: Path) -> None:
-    store = SqliteStore(tmp_path / "s.sqlite")
+def test_a_key_stored_once_keeps_its_first_credential(opener: Opener) -> None:
+    store = opener()
     store.put_many([("a", {"n": 1})])
     store.put_many([("a", {"n": 2}), ("b", {"n": 3})])
     assert store.get("a") == {"n": 1} and store.get("b") == {"n": 3}
@@ -75,18 +90,23 @@ def test_what_is_stored_reads_back_the_same(credential: dict[str, Any]) -> None:
     assert list(store.items()) == [("k", credential)]
 
 
-def test_items_are_read_in_pages(tmp_path: Path) -> None:
-    store = SqliteStore(tmp_path / "s.sqlite")
+def test_items_are_read_in_pages(opener: Opener) -> None:
+    store = opener()
     store.put_many([(f"key-{i:04}", {"i": i}) for i in range(1200)])
     assert [c["i"] for _, c in store.items()] == list(range(1200))
 
 
-def test_a_failed_commit_is_an_oserror_and_stores_nothing(tmp_path: Path) -> None:
-    store = SqliteStore(tmp_path / "s.sqlite")
-    store._connection().execute("PRAGMA query_only = ON")  # every write now fails
+def test_a_failed_commit_is_an_oserror_and_stores_nothing(opener: Opener) -> None:
+    store = opener()
+    read_only = (
+        "PRAGMA query_only = ON"
+        if isinstance(store, SqliteStore)
+        else "SET default_transaction_read_only = on"
+    )
+    store._connection().execute(read_only)  # every write on this connection now fails
     with pytest.raises(OSError, match="cannot write the batch store"):
         store.put_many([("a", {"n": 1}), ("b", {"n": 2})])
-    assert len(SqliteStore(tmp_path / "s.sqlite")) == 0
+    assert len(opener()) == 0
 
 
 def test_a_file_that_is_not_a_database_is_refused_by_name(tmp_path: Path) -> None:
@@ -97,54 +117,60 @@ def test_a_file_that_is_not_a_database_is_refused_by_name(tmp_path: Path) -> Non
     assert path.read_text().startswith("these are not")  # left as it was
 
 
-def test_it_pickles_as_its_path_and_reconnects(tmp_path: Path) -> None:
-    store = SqliteStore(tmp_path / "s.sqlite")
+def test_it_pickles_as_where_it_is_and_reconnects(opener: Opener) -> None:
+    store = opener()
     store.put_many([("a", {"n": 1})])
     copy = pickle.loads(pickle.dumps(store))
-    assert copy.path == store.path and copy.get("a") == {"n": 1}
-    assert repr(copy) == f"SqliteStore({str(store.path)!r})"
+    assert copy.location == store.location and copy.get("a") == {"n": 1}
+    assert repr(copy) == repr(store) == f"{type(store).__name__}({store.location!r})"
 
 
-def _write_chunks(path: str, first: int, chunks: int) -> None:
-    store = SqliteStore(path)
+def test_a_postgres_password_never_shows() -> None:
+    with pytest.raises(InputError) as refused:
+        PostgresStore("postgresql://issuer:s3cret-pw@127.0.0.1:1/none?connect_timeout=2")
+    assert "s3cret-pw" not in str(refused.value) and "cannot open the batch store" in str(
+        refused.value
+    )
+
+
+def _write_chunks(store: SqlBatchStore, first: int, chunks: int) -> None:
     for chunk in range(first, first + chunks):
         store.put_many([(f"{chunk}:{i}", {"chunk": chunk, "pad": "x" * 2000}) for i in range(64)])
 
 
-def test_processes_writing_at_once_lose_nothing(tmp_path: Path) -> None:
-    path = str(tmp_path / "shared.sqlite")
-    SqliteStore(path)
+def test_processes_writing_at_once_lose_nothing(opener: Opener) -> None:
+    store = opener()
     context = multiprocessing.get_context("spawn")
-    writers = [context.Process(target=_write_chunks, args=(path, n * 100, 20)) for n in range(3)]
+    writers = [context.Process(target=_write_chunks, args=(store, n * 100, 20)) for n in range(3)]
     for writer in writers:
         writer.start()
     for writer in writers:
         writer.join(120)
         assert writer.exitcode == 0
-    assert len(SqliteStore(path)) == 3 * 20 * 64
+    assert len(opener()) == 3 * 20 * 64
 
 
-def test_a_writer_killed_mid_chunk_leaves_whole_chunks_only(tmp_path: Path) -> None:
-    path = str(tmp_path / "killed.sqlite")
-    SqliteStore(path)
+def test_a_writer_killed_mid_chunk_leaves_whole_chunks_only(opener: Opener) -> None:
+    store = opener()
     context = multiprocessing.get_context("spawn")
     for attempt in range(6):
-        writer = context.Process(target=_write_chunks, args=(path, attempt * 10_000, 10_000))
+        writer = context.Process(target=_write_chunks, args=(store, attempt * 10_000, 10_000))
         writer.start()
         deadline = time.monotonic() + 30
-        while len(SqliteStore(path)) <= attempt * 64 and time.monotonic() < deadline:
+        while len(store) <= attempt * 64 and time.monotonic() < deadline:
             time.sleep(0.01)
         time.sleep(0.003 * attempt)
         os.kill(writer.pid, signal.SIGKILL)  # type: ignore[arg-type]
         writer.join()
     per_chunk: dict[int, int] = {}
-    for key, credential in SqliteStore(path).items():
+    for key, credential in opener().items():
         assert credential["pad"] == "x" * 2000
         per_chunk[credential["chunk"]] = per_chunk.get(credential["chunk"], 0) + 1
         assert key.startswith(f"{credential['chunk']}:")
     assert per_chunk and set(per_chunk.values()) == {64}
-    with sqlite3.connect(path) as conn:
-        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    if isinstance(store, SqliteStore):
+        with sqlite3.connect(store.path) as conn:
+            assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
 
 
 def test_cli_issue_batch_into_sqlite(key_file: Path, tmp_path: Path, capsys: Any) -> None:  # noqa: F811
@@ -165,3 +191,25 @@ def test_cli_issue_batch_into_sqlite(key_file: Path, tmp_path: Path, capsys: Any
     assert len(store) == 5 and all(edubadge.verify(c).verified for _, c in store.items())
     assert main([*args, "--store", "sqlite"]) == 0
     assert "0 issued, 5 skipped, 0 failed" in capsys.readouterr().out
+
+
+def test_cli_issue_batch_into_postgres(key_file: Path, tmp_path: Path, capsys: Any) -> None:  # noqa: F811
+    key = keys.load_key(key_file)
+    issuer = {"id": key.controller, "name": "Example University", "country": "BE"}
+    source = tmp_path / "input.jsonl"
+    source.write_text(
+        "".join(
+            json.dumps({"issuer": issuer, **r.model_dump(mode="json", exclude_none=True)}) + "\n"
+            for r in _records(3)
+        )
+    )
+    with postgres_schema() as dsn:
+        args = ["issue-batch", str(source), "--key", str(key_file), "--store", dsn]
+        assert main([*args, "--workers", "2"]) == 0
+        assert "3 issued, 0 skipped, 0 failed" in capsys.readouterr().out
+        store = PostgresStore(dsn)
+        assert len(store) == 3 and all(edubadge.verify(c).verified for _, c in store.items())
+        assert main(args) == 0
+        assert "0 issued, 3 skipped, 0 failed" in capsys.readouterr().out
+    assert main(["issue-batch", str(source), "--key", str(key_file)]) == 2
+    assert "--store files needs --out DIR" in capsys.readouterr().err
