@@ -213,3 +213,25 @@ def test_cli_issue_batch_into_postgres(key_file: Path, tmp_path: Path, capsys: A
         assert "0 issued, 3 skipped, 0 failed" in capsys.readouterr().out
     assert main(["issue-batch", str(source), "--key", str(key_file)]) == 2
     assert "--store files needs --out DIR" in capsys.readouterr().err
+
+
+def test_a_dask_cluster_writes_the_store(key_file: Path, opener: Opener) -> None:  # noqa: F811
+    distributed = pytest.importorskip("distributed")
+    store = opener()
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        outcomes = _by_status(
+            _issuer(key_file).issue_many(
+                _records(7, broken=(2,)),
+                client.get_executor(),
+                key_file=key_file,
+                store=store,
+                chunk_size=2,
+            )
+        )
+    assert len(outcomes["issued"]) == 6 and len(outcomes["failed"]) == 1
+    assert len(store) == 6 and all(edubadge.verify(c).verified for _, c in store.items())
