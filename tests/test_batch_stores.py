@@ -173,16 +173,20 @@ def test_a_writer_killed_mid_chunk_leaves_whole_chunks_only(opener: Opener) -> N
             assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
 
 
-def test_cli_issue_batch_into_sqlite(key_file: Path, tmp_path: Path, capsys: Any) -> None:  # noqa: F811
-    key = keys.load_key(key_file)
+def _jsonl(key_path: Path, folder: Path, count: int) -> Path:
+    """A JSONL input of `count` records, the issuer profile on each line."""
+    key = keys.load_key(key_path)
     issuer = {"id": key.controller, "name": "Example University", "country": "BE"}
-    source = tmp_path / "input.jsonl"
-    source.write_text(
-        "".join(
-            json.dumps({"issuer": issuer, **r.model_dump(mode="json", exclude_none=True)}) + "\n"
-            for r in _records(5)
-        )
-    )
+    source = folder / "input.jsonl"
+    lines = [
+        {"issuer": issuer, **r.model_dump(mode="json", exclude_none=True)} for r in _records(count)
+    ]
+    source.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    return source
+
+
+def test_cli_issue_batch_into_sqlite(key_file: Path, tmp_path: Path, capsys: Any) -> None:  # noqa: F811
+    source = _jsonl(key_file, tmp_path, 5)
     out = tmp_path / "out"
     args = ["issue-batch", str(source), "--key", str(key_file), "--out", str(out)]
     assert main([*args, "--store", "sqlite", "--workers", "2"]) == 0
@@ -194,15 +198,7 @@ def test_cli_issue_batch_into_sqlite(key_file: Path, tmp_path: Path, capsys: Any
 
 
 def test_cli_issue_batch_into_postgres(key_file: Path, tmp_path: Path, capsys: Any) -> None:  # noqa: F811
-    key = keys.load_key(key_file)
-    issuer = {"id": key.controller, "name": "Example University", "country": "BE"}
-    source = tmp_path / "input.jsonl"
-    source.write_text(
-        "".join(
-            json.dumps({"issuer": issuer, **r.model_dump(mode="json", exclude_none=True)}) + "\n"
-            for r in _records(3)
-        )
-    )
+    source = _jsonl(key_file, tmp_path, 3)
     with postgres_schema() as dsn:
         args = ["issue-batch", str(source), "--key", str(key_file), "--store", dsn]
         assert main([*args, "--workers", "2"]) == 0

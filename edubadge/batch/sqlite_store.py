@@ -14,9 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
+from ..sqlite import connect_durable
 from .sql_store import SqlBatchStore
-
-BUSY_TIMEOUT_S = 60.0
 
 
 class SqliteStore(SqlBatchStore):
@@ -38,13 +37,7 @@ class SqliteStore(SqlBatchStore):
 
     def _open(self) -> sqlite3.Connection:
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(
-                self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
-            )
-            conn.execute("PRAGMA journal_mode = WAL")
-            # FULL: a commit is on disk (WAL synced) before it returns, also across power loss
-            conn.execute("PRAGMA synchronous = FULL")
+            conn = connect_durable(self.path)
             conn.execute(
                 f"CREATE TABLE IF NOT EXISTS {self.table}"
                 " (key TEXT PRIMARY KEY, credential BLOB NOT NULL)"

@@ -14,9 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import StatusStoreError
+from ..sqlite import connect_durable
 from .sql import SqlStatusStore
-
-BUSY_TIMEOUT_S = 60.0
 
 
 class SqliteStatusStore(SqlStatusStore):
@@ -28,13 +27,7 @@ class SqliteStatusStore(SqlStatusStore):
 
     def _connect(self) -> sqlite3.Connection:
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(
-                self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
-            )
-            conn.execute("PRAGMA journal_mode = WAL")
-            # FULL: a commit is on disk (WAL synced) before it returns, also across power loss.
-            conn.execute("PRAGMA synchronous = FULL")
+            conn = connect_durable(self.path)
             conn.execute("PRAGMA foreign_keys = ON")
         except (OSError, sqlite3.Error) as error:
             raise StatusStoreError(f"cannot open the status store {self.path}: {error}") from None
