@@ -198,6 +198,14 @@ def attack_type_as_string(lab: Lab) -> Outcome:
     return _verify(signed)
 
 
+def attack_repeated_context(lab: Lab) -> Outcome:
+    """The VC context listed again: JSON-LD applies it twice to the same effect, so the
+    RDFC-1.0 statements and the signature stay as they were; a JSON reader sees a change."""
+    signed = _signed()
+    signed["@context"].append(signed["@context"][0])
+    return _verify(signed)
+
+
 def attack_duplicate_key(lab: Lab) -> Outcome:
     """Two `name`s: Python keeps the signed last one, another reader shows the forged first."""
     text = json.dumps(_signed())
@@ -457,6 +465,13 @@ def lift_loader_closed_world(patch: pytest.MonkeyPatch) -> None:
 
 def lift_inline_context_check(patch: pytest.MonkeyPatch) -> None:
     patch.setattr(verifier, "inline_contexts", lambda document: [])
+
+
+def lift_repeated_context_check(patch: pytest.MonkeyPatch) -> None:
+    from edubadge.jsonld import compiled, safe
+
+    patch.setattr(safe, "repeats_a_context", lambda context: False)
+    patch.setattr(compiled, "repeats_a_context", lambda context: False)
 
 
 def lift_keyword_check(patch: pytest.MonkeyPatch) -> None:
@@ -727,6 +742,9 @@ CASES: dict[str, Case] = {
     ),
     "type as a string / OB 3.0 type array check": Case(
         attack_type_as_string, "must be an array", lift_type_array_check
+    ),
+    "context listed twice / repeated context check": Case(
+        attack_repeated_context, "a context listed twice", lift_repeated_context_check
     ),
     "duplicate JSON key / strict parser": Case(
         attack_duplicate_key, "duplicate JSON key 'name'", lift_duplicate_key_check

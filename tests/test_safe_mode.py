@@ -256,3 +256,17 @@ _NODES = st.fixed_dictionaries(
 @given(st.lists(st.one_of(_SCALARS, _NODES, st.lists(_SCALARS, max_size=1)), max_size=6))
 def test_repeats_compare_whole_nodes_only_when_their_ids_meet(values: list[Any]) -> None:
     assert has_duplicates(values) == _duplicates_by_whole_nodes(values)
+
+
+@pytest.mark.parametrize("route", ["auto", "pyld"])
+@pytest.mark.parametrize("where", [1, 2])
+def test_a_context_listed_twice_is_refused(route: str, where: int) -> None:
+    """RDFC-1.0 signs a document with and without the repeat alike (JSON-LD applies the
+    context again, to the same effect): a signed credential must not take one."""
+    document = copy.deepcopy(CREDENTIAL)
+    document["@context"].insert(where, document["@context"][where - 1])
+    with pytest.raises(UnsafeTermError, match="a context listed twice"):
+        check(document, route=route)  # type: ignore[arg-type]
+    signed = edubadge.sign(CREDENTIAL, KEY, suite="eddsa-rdfc-2022")
+    signed["@context"].insert(where, signed["@context"][where - 1])
+    assert not edubadge.verify(signed).verified

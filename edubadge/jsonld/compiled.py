@@ -27,7 +27,13 @@ from pyld import jsonld, nquads
 
 from . import shapes
 from .loader import DocumentLoader, SharedLRU
-from .safe import JSON_KINDS, RELATIVE_BASE, expected_json_type, has_duplicates
+from .safe import (
+    JSON_KINDS,
+    RELATIVE_BASE,
+    expected_json_type,
+    has_duplicates,
+    repeats_a_context,
+)
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_STRING = XSD + "string"
@@ -371,6 +377,8 @@ class _Walk:
             if scoped is not None:
                 active = active.child(self, scoped, id(scoped), propagate=True, override=True)
         if "@context" in element:
+            if repeats_a_context(element["@context"]):
+                raise NotCompiled("repeated context")  # the pyld route says why it is unsafe
             active = active.embedded(self, element["@context"])
             context = element["@context"]
             if not isinstance(context, str | list) or not all(isinstance(c, str) for c in context):

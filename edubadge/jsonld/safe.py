@@ -9,6 +9,7 @@ with an `UnsafeTermError` naming the term and its JSON path.
 from __future__ import annotations
 
 import contextlib
+import json
 import math
 import re
 from typing import Any
@@ -82,6 +83,15 @@ def find_path(root: Any, needle: str) -> str:
     return "$"
 
 
+def repeats_a_context(context: Any) -> bool:
+    """True for a `@context` array that lists one context twice (JSON-LD applies it again to
+    the same effect, so RDFC signs a document with and without the repeat alike)."""
+    if not isinstance(context, list):
+        return False
+    seen = [c if isinstance(c, str) else json.dumps(c, sort_keys=True) for c in context]
+    return len(set(seen)) != len(seen)
+
+
 def has_duplicates(values: list[Any]) -> bool:
     """True when a set holds the same scalar, or the same identified node, twice."""
     seen: set[Any] = set()
@@ -150,6 +160,12 @@ class SafeProcessor(jsonld.JsonLdProcessor):  # type: ignore[misc]
         where = (self._paths or {}).get(id(element), "$")
         for key, value in element.items():
             if key == "@context":
+                if repeats_a_context(value):
+                    raise UnsafeTermError(
+                        key,
+                        json_path(where, key),
+                        "a context listed twice: the repeat adds nothing that is signed",
+                    )
                 continue
             expanded = self._expand_iri(active_ctx, key, vocab=True)
             path = json_path(where, key)
