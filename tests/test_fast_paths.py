@@ -15,8 +15,9 @@ from hypothesis import strategies as st
 
 from edubadge.jsonld import DocumentLoader, check
 from edubadge.jsonld.loader import SharedLRU
+from edubadge.jsonld.shapes import copy_json
 from edubadge.keys.multikey import decode_multibase, encode_multibase
-from edubadge.proofs.data_integrity import _copy, now_utc, parse_datetime
+from edubadge.proofs.data_integrity import now_utc, parse_datetime
 
 from .test_fast_route import JSON
 
@@ -58,7 +59,7 @@ VALUES = st.recursive(
 
 @given(VALUES)
 def test_copy_is_a_deep_copy_of_the_same_values_and_types(value: Any) -> None:
-    copied = _copy(value)
+    copied = copy_json(value)
     assert _same(copied, value)
     if isinstance(value, dict | list) and value:
         assert copied is not value

@@ -22,9 +22,13 @@ from edubadge import keys
 from edubadge.errors import UnsafeTermError
 from edubadge.formats import ob3
 from edubadge.jsonld import DocumentLoader, check, jcs, jcs_checked, route_counts, shapes
+from edubadge.jsonld.canon import jcs_checked_copy
 from edubadge.model import Organisation
+from edubadge.proofs import verify_proofs
+from edubadge.proofs.data_integrity import add_proof
 
 from .strategies import microcredentials
+from .test_fast_paths import _same
 from .test_fast_route import IDS, NODES, OB3, SCALARS, TYPES, V2, _encodable, _outcome
 
 KEY = keys.from_seed(b"\x09" * 32)
@@ -81,6 +85,29 @@ def _same_answer(primer: dict[str, Any], document: dict[str, Any]) -> None:
     assert auto == _outcome(check, document, loader, route="pyld")
     if auto[0] == "ok" and _encodable(document):
         assert jcs_checked(document, loader) == rfc8785.dumps(document)
+    _same_copy(document, loader)
+
+
+def _containers(value: Any) -> list[Any]:
+    """Every object and array in `value`, itself included."""
+    if isinstance(value, dict):
+        return [value, *(c for v in value.values() for c in _containers(v))]
+    if isinstance(value, list):
+        return [value, *(c for v in value for c in _containers(v))]
+    return []
+
+
+def _same_copy(document: dict[str, Any], loader: DocumentLoader) -> None:
+    """`jcs_checked_copy` answers as `jcs_checked` does, with an exact copy sharing no object
+    or array with `document`."""
+    answer = _outcome(jcs_checked_copy, document, loader)
+    if answer[0] != "ok":
+        assert answer == _outcome(jcs_checked, document, loader)
+        return
+    copied, canonical = answer[1]
+    assert ("ok", canonical) == _outcome(jcs_checked, document, loader)
+    assert _same(copied, shapes.copy_json(document))
+    assert not {id(c) for c in _containers(copied)} & {id(c) for c in _containers(document)}
 
 
 @given(microcredentials(), st.data())
@@ -213,3 +240,59 @@ def test_threads_sharing_a_loader_get_the_same_answers() -> None:
         results = list(pool.map(answers, range(8)))
     assert all(r == [rfc8785.dumps(d) for d in documents] for r in results)
     assert _fast_shapes() == before + 8 * 40
+
+
+def test_a_copy_by_a_remembered_shape_is_exact_and_independent() -> None:
+    loader = DocumentLoader()
+    _remember(_credential(), loader)
+    document = _credential()
+    before = _fast_shapes()
+    copied, canonical = jcs_checked_copy(document, loader)
+    assert _fast_shapes() == before + 1
+    assert canonical == rfc8785.dumps(document)
+    assert _same(copied, document) and list(copied) == list(document)
+    document["issuer"]["name"] = "Changed"
+    document["credentialSubject"]["achievement"]["tag"].append("more")
+    document["@context"].append("https://example.org/context")
+    assert copied == _credential()
+
+
+def test_what_a_remembered_shape_does_not_copy_is_copied_and_checked_as_before() -> None:
+    loader = DocumentLoader()
+    _remember(_credential(), loader)
+    subject = "credentialSubject"
+    for change in (
+        lambda d: d[subject].update(creditsEarned=math.nan),
+        lambda d: d[subject].update(creditsEarned=2**70),
+        lambda d: d[subject]["achievement"].update(tag=("data", "python")),
+        lambda d: d[subject]["achievement"].update(criteria=_Object(narrative="Pass")),
+        lambda d: d.update(validFrom=None),
+        lambda d: d[subject]["achievement"].update(id="#fragment"),
+    ):
+        document = _credential()
+        change(document)
+        before = _fast_shapes()
+        _same_copy(document, loader)
+        assert _fast_shapes() == before  # neither route took the remembered shape
+
+
+class _Object(dict[str, Any]):
+    """A JSON object of another Python type."""
+
+
+def test_a_document_signed_by_its_remembered_shape_is_an_independent_copy() -> None:
+    loader = DocumentLoader()
+    for suite in ("eddsa-jcs-2022", "eddsa-rdfc-2022"):
+        for _ in range(2):
+            add_proof(_credential(), KEY, suite=suite, loader=loader)
+        document = _credential()
+        before = _fast_shapes()
+        secured = add_proof(document, KEY, suite=suite, loader=loader)
+        assert _fast_shapes() == before + (suite == "eddsa-jcs-2022")
+        assert document == _credential()  # the input is left as it was
+        assert list(secured) == [*_credential(), "proof"]
+        assert not {id(c) for c in _containers(secured)} & {id(c) for c in _containers(document)}
+        document["issuer"]["name"] = "Changed"
+        document["@context"].append("https://example.org/context")
+        assert {k: v for k, v in secured.items() if k != "proof"} == _credential()
+        assert verify_proofs(secured, loader=loader)[0].verified

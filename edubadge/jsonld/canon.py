@@ -4,7 +4,8 @@ RDFC-1.0 and the safe-mode check take one of two routes: the compiled route
 (`compiled.quads`, then `rdfc.canonical_nquads`) for the shapes credentials use, or pyld's
 expansion and toRDF for everything else. Both give the same N-Quads and the same errors;
 `route_counts()` says how often each ran (and why the pyld route was taken).
-`jcs()` lives in `jcs.py`; `jcs_checked()` is safe mode and JCS in one step.
+`jcs()` lives in `jcs.py`; `jcs_checked()` is safe mode and JCS in one step, and
+`jcs_checked_copy()` the same over a deep copy it returns.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from .jcs import jcs_of_shape
 from .loader import DocumentLoader, default_loader
 from .rdfc import MAX_NDEGREE_CALLS, BoundedRdfc, canonical_nquads, dataset_of
 from .safe import SafeProcessor, too_deep, unwrap
-from .shapes import Shape
+from .shapes import Shape, copy_json
 
 Route = Literal["auto", "pyld"]
 _log = logging.getLogger(__name__)
@@ -33,6 +34,11 @@ def route_counts() -> dict[str, int]:
     """How often each route ran in this process: `fast` (of which `fast:shape` were answered
     by a remembered document shape), `pyld` and `pyld:<reason>`."""
     return dict(_ROUTES)
+
+
+def _shape_route() -> None:
+    _ROUTES["fast"] += 1
+    _ROUTES["fast:shape"] += 1
 
 
 def _fallback(reason: str) -> None:
@@ -109,8 +115,7 @@ def _check(document: dict[str, Any], loader: DocumentLoader, route: Route) -> Sh
     if route == "auto":
         shape = compiled.known_shape(document, loader)
         if shape is not None:
-            _ROUTES["fast"] += 1
-            _ROUTES["fast:shape"] += 1
+            _shape_route()
             return shape
         try:
             shape = compiled.check(document, loader)
@@ -133,6 +138,26 @@ def jcs_checked(document: dict[str, Any], loader: DocumentLoader | None = None) 
     """
     shape = _check(document, loader or default_loader(), "auto")
     return jcs(document) if shape is None else jcs_of_shape(document, shape)
+
+
+def jcs_checked_copy(
+    document: dict[str, Any], loader: DocumentLoader | None = None
+) -> tuple[Any, bytes]:
+    """A deep copy of a document that passes JSON-LD safe mode, and the copy's JCS bytes.
+
+    What JCS suites sign and return. A document of a remembered shape is copied and checked
+    in one pass (`shapes.ShapeCache.find_copy`): the copy is what was checked. Any other is
+    checked, then copied; its shape is remembered with its own strings (a later document
+    that shares them is matched faster).
+    """
+    loader = loader or default_loader()
+    found = compiled.known_copy(document, loader)
+    if found is not None:
+        _shape_route()
+        shape, copied = found
+        return copied, jcs_of_shape(copied, shape)
+    canonical = jcs_checked(document, loader)
+    return copy_json(document), canonical
 
 
 def rdfc(

@@ -574,6 +574,12 @@ def known_shape(document: Any, loader: DocumentLoader) -> shapes.Shape | None:
     return None if cache is None else cache.find(document)
 
 
+def known_copy(document: Any, loader: DocumentLoader) -> tuple[shapes.Shape, Any] | None:
+    """A remembered shape this document matches and the checked deep copy, else None."""
+    cache: shapes.ShapeCache | None = loader.compiled.get("shapes")
+    return None if cache is None else cache.find_copy(document)
+
+
 def check(document: Any, loader: DocumentLoader) -> shapes.Shape | None:
     """Safe mode without output: returns (the document's shape, if remembered) when the fast
     route accepts the document, raises `NotCompiled` otherwise."""

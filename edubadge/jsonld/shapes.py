@@ -7,11 +7,15 @@ length, scalars of a given JSON type. The values that matter on their own are st
 must expand to absolute IRIs (`@id`, and values of terms coerced to `@id` or `@vocab`),
 arrays that must not repeat a value, and floats that must be finite.
 
-When the walk accepts a document it records a `Shape` of node plans, compiled into one
-straight-line Python function; a later document that matches one (same shape, those values
+When the walk accepts a document it records a `Shape` of node plans, compiled into
+straight-line Python functions; a later document that matches one (same shape, those values
 checked again in the same active contexts) is accepted without walking. Anything that does
 not match exactly takes the walk, which gives the verdict and, when it refuses, the pyld
 route gives the error: a plan only ever says yes to what the walk would say yes to.
+
+`copy` is `match` that checks a private copy as it makes it (each object and array is copied
+first and its copy checked), so what it accepted is what it returns, whatever the caller
+does to the original meanwhile.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ import json
 import math
 from collections.abc import Callable
 from typing import Any
+
+import orjson
 
 from .safe import has_duplicates
 
@@ -115,7 +121,8 @@ class Node(Plan):
 
 
 class _Compiler:
-    """Writes one plan as a straight-line Python function `match(document) -> bool`.
+    """Writes one plan as straight-line Python functions: `match(document) -> bool`, and
+    `copy(document)`, a checked deep copy or None.
 
     The source holds only generated names: every key, expected value and function it uses
     is a constant of the function's namespace, so no document text is ever compiled.
@@ -126,10 +133,13 @@ class _Compiler:
         self.constants: dict[str, Any] = {
             "isfinite": math.isfinite,
             "repeats": has_duplicates,
+            "copy_json": copy_json,
             **{kind.__name__: kind for kind in (type, dict, list, str, int, float, bool)},
         }
         self.count = 0
         self.signature: list[Any] = []
+        self.copying = False
+        self.fail = "False"
 
     def constant(self, value: Any) -> str:
         name = f"c{len(self.constants)}"
@@ -142,24 +152,49 @@ class _Compiler:
         return f"v{self.count}"
 
     def fail_unless(self, condition: str) -> None:
-        self.lines.append(f"    if not ({condition}): return False")
+        self.lines.append(f"    if not ({condition}): return {self.fail}")
 
-    def value(self, plan: Plan, var: str) -> None:
+    def private(self, var: str, kind: type) -> str:
+        """`var` itself, or when copying its shallow copy, once it is checked to be a `kind`."""
+        if not self.copying:
+            return var
+        self.fail_unless(f"type({var}) is {kind.__name__}")
+        mine = self.variable()
+        self.lines.append(f"    {mine} = {var}.copy()")
+        return mine
+
+    def child(self, plan: Plan, parent: str, step: str) -> None:
+        """Check `parent[step]` against `plan` (copying: replaced by its checked copy)."""
+        child = self.variable()
+        self.lines.append(f"    {child} = {parent}[{step}]")
+        copied = self.value(plan, child)
+        if copied is not None:
+            self.lines.append(f"    {parent}[{step}] = {copied}")
+
+    def value(self, plan: Plan, var: str) -> str | None:
+        """Check `var` against `plan`; when copying, the variable of its copy if it has one."""
         if isinstance(plan, Node):
-            self.node(plan, var)
-        elif isinstance(plan, Array):
-            repeats = f" and not repeats({var})" if _may_repeat(plan) else ""
-            self.fail_unless(f"type({var}) is list and len({var}) == {len(plan.items)}{repeats}")
+            return self.node(plan, var)
+        if isinstance(plan, Array):
+            mine = self.private(var, list)
+            repeats = f" and not repeats({mine})" if _may_repeat(plan) else ""
+            self.fail_unless(f"type({mine}) is list and len({mine}) == {len(plan.items)}{repeats}")
             for index, item in enumerate(plan.items):
-                child = self.variable()
-                self.lines.append(f"    {child} = {var}[{index}]")
-                self.value(item, child)
-        elif isinstance(plan, Scalar):
+                self.child(item, mine, str(index))
+            return mine if self.copying else None
+        if isinstance(plan, Scalar):
             self.scalar(plan.kind, var)
         elif isinstance(plan, Reference):
             self.reference(plan, var)
         elif isinstance(plan, Exact):
-            self.fail_unless(f"{self.constant(plan)}.same({var})")
+            exact = self.constant(plan)
+            self.fail_unless(f"{exact}.same({var})")
+            if self.copying:
+                mine = self.variable()
+                self.lines.append(f"    {mine} = copy_json({var})")
+                self.fail_unless(f"{exact}.same({mine})")
+                return mine
+        return None
 
     def scalar(self, kind: type, var: str) -> None:
         finite = f" and isfinite({var})" if kind is float else ""
@@ -174,37 +209,59 @@ class _Compiler:
             f" or {expand}({var}, {plan.vocab}) is not None)"
         )
 
-    def node(self, plan: Node, var: str) -> None:
-        self.fail_unless(f"type({var}) is dict and {var}.keys() == {self.constant(plan.keys)}")
+    def node(self, plan: Node, var: str) -> str | None:
+        mine = self.private(var, dict)
+        self.fail_unless(f"type({mine}) is dict and {mine}.keys() == {self.constant(plan.keys)}")
         for key, expected in plan.exact:
-            found = f"{var}[{self.constant(key)}]"
-            name = type(expected).__name__
-            self.fail_unless(f"type({found}) is {name} and {found} == {self.constant(expected)}")
+            found = f"{mine}[{self.constant(key)}]"
+            name, same = type(expected).__name__, self.constant(expected)
+            self.fail_unless(f"type({found}) is {name} and {found} == {same}")
+            if self.copying and name == "list":
+                self.lines.append(f"    {found} = [*{same}]")  # strings equal to these
         for key, kind in plan.scalars:
-            self.scalar(kind, f"{var}[{self.constant(key)}]")
+            self.scalar(kind, f"{mine}[{self.constant(key)}]")
         for key, reference in plan.references:
             child = self.variable()
-            self.lines.append(f"    {child} = {var}[{self.constant(key)}]")
+            self.lines.append(f"    {child} = {mine}[{self.constant(key)}]")
             self.reference(reference, child)
         for key, value in plan.values:
-            child = self.variable()
-            self.lines.append(f"    {child} = {var}[{self.constant(key)}]")
-            self.value(value, child)
+            self.child(value, mine, self.constant(key))
+        return mine if self.copying else None
 
     def source(self, root: Node) -> str:
+        names = list(self.constants)
         self.node(root, "v0")
+        match, self.lines = self.lines, []
+        middle = len(self.constants)
+        self.copying, self.fail = True, "None"
+        copied = self.node(root, "v0")
         # Constants (and the builtins used) are bound as defaults: local lookups, the fastest.
-        bound = ", ".join(f"{name}={name}" for name in self.constants)
-        return "\n".join([f"def match(v0, {bound}):", *self.lines, "    return True"])
+        # Each function binds its own only: every default is copied at each call.
+        every = list(self.constants)
+        return "\n".join(
+            [
+                f"def match(v0, {_bound(names + every[len(names) : middle])}):",
+                *match,
+                "    return True",
+                f"def copy(v0, {_bound(names + every[middle:])}):",
+                *self.lines,
+                f"    return {copied}",
+            ]
+        )
 
     def fingerprint(self, source: str) -> int:
         """One number per shape: the same source with the same constants."""
         return hash((source, *self.signature))
 
-    def function(self, source: str) -> Callable[[Any], bool]:
+    def functions(self, source: str) -> tuple[Callable[[Any], bool], Callable[[Any], Any]]:
+        """`match` and `copy`, compiled."""
         namespace = dict(self.constants)
         exec(compile(source, "<edubadge document shape>", "exec"), namespace)
-        return namespace["match"]  # type: ignore[no-any-return]
+        return namespace["match"], namespace["copy"]
+
+
+def _bound(names: list[str]) -> str:
+    return ", ".join(f"{name}={name}" for name in names)
 
 
 def _may_repeat(plan: Array) -> bool:
@@ -234,23 +291,56 @@ def _strings(value: Any) -> bool:
     return type(value) is list and all(type(item) is str for item in value)
 
 
+def copy_json(value: Any) -> Any:
+    """A deep copy of a JSON value (much faster than copy.deepcopy on JSON).
+
+    orjson copies at C speed; the copy is kept only when it equals the original, which
+    rules out what orjson would change (NaN and infinities become null, tuples lists).
+    """
+    if type(value) is list and all(type(item) is str for item in value):
+        return list(value)  # a @context: shorter than a round trip
+    try:
+        copied = orjson.loads(orjson.dumps(value))
+    except TypeError:  # integers past 64 bits, lone surrogates, other Python values
+        pass
+    else:
+        if copied == value:
+            return copied
+    return _copy_each(value)
+
+
+def _copy_each(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _copy_each(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy_each(v) for v in value]
+    return value
+
+
 def canonical(value: Any) -> str:
     """One text per JSON value, key order aside (how embedded contexts are compared)."""
     return json.dumps(value, sort_keys=True, allow_nan=False)
 
 
 class Shape:
-    """The plan of a whole document, its compiled `match` once remembered, and where its
-    numbers are (for JCS).
+    """The plan of a whole document, its compiled `match` and `copy` once remembered, and
+    where its numbers are (for JCS).
 
     `ints` are the paths of its integers; `floats` is the tree of the paths of its floats
     (`{key or index: subtree, ...}`, None at a float).
     """
 
-    __slots__ = ("astral_keys", "floats", "ints", "match")
+    __slots__ = ("astral_keys", "copy", "floats", "ints", "match")
 
-    def __init__(self, root: Node, match: Callable[[Any], bool] | None = None) -> None:
-        self.match = match
+    def __init__(
+        self,
+        root: Node,
+        functions: tuple[Callable[[Any], bool], Callable[[Any], Any]] | None = None,
+    ) -> None:
+        self.match: Callable[[Any], bool] | None = None
+        self.copy: Callable[[Any], Any] | None = None
+        if functions is not None:
+            self.match, self.copy = functions
         self.ints: list[Path] = []
         self.floats: dict[str | int, Any] = {}
         self.astral_keys = False
@@ -301,6 +391,16 @@ class ShapeCache:
                 return shape
         return None
 
+    def find_copy(self, document: Any) -> tuple[Shape, dict[str, Any]] | None:
+        """A remembered shape the document matches and the copy it checked, or None."""
+        if type(document) is not dict:
+            return None
+        for shape in self._shapes.get(tuple(document), ()):
+            copied = shape.copy(document)  # type: ignore[misc]
+            if copied is not None:
+                return shape, copied
+        return None
+
     def add(self, document: dict[str, Any], root: Node) -> Shape:
         """The shape of a document the walk accepted, remembered if seen before."""
         compiler = _Compiler()
@@ -311,7 +411,7 @@ class ShapeCache:
                 self._seen.clear()  # one step, safe beside other threads' lookups
             self._seen[fingerprint] = None
             return Shape(root)
-        shape = Shape(root, compiler.function(source))
+        shape = Shape(root, compiler.functions(source))
         keys = tuple(document)
         shapes = self._shapes.get(keys, [])
         if not shapes and len(self._shapes) >= _MAX_KEY_TUPLES:

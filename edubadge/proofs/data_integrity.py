@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-import orjson
-
 from ..errors import EdubadgeError, ProofError
 from ..jsonld.loader import DocumentLoader, default_loader
+from ..jsonld.shapes import copy_json
 from ..keys.resolve import VerificationMethod, resolve_verification_method
 from ..keys.signer import Signer
 from ..net.fetcher import Fetcher
@@ -117,36 +116,10 @@ def _without(mapping: Mapping[str, Any], key: str) -> dict[str, Any]:
     return copy
 
 
-def _copy(value: Any) -> Any:
-    """A deep copy of a JSON value (much faster than copy.deepcopy on JSON).
-
-    orjson copies at C speed; the copy is kept only when it equals the original, which
-    rules out what orjson would change (NaN and infinities become null, tuples lists).
-    """
-    if type(value) is list and all(type(item) is str for item in value):
-        return list(value)  # a @context: shorter than a round trip
-    try:
-        copied = orjson.loads(orjson.dumps(value))
-    except TypeError:  # integers past 64 bits, lone surrogates, other Python values
-        pass
-    else:
-        if copied == value:
-            return copied
-    return _copy_each(value)
-
-
-def _copy_each(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _copy_each(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_copy_each(v) for v in value]
-    return value
-
-
 def _proof_config(proof: Mapping[str, Any], unsecured: Mapping[str, Any]) -> dict[str, Any]:
     config = _without(proof, "proofValue")
     if "@context" in unsecured:
-        config["@context"] = _copy(unsecured["@context"])
+        config["@context"] = copy_json(unsecured["@context"])
     return config
 
 
@@ -218,15 +191,18 @@ def add_proof(
             parse_datetime(options[name], what=f"proof option {name}")
     document = _with_suite_context(document, cryptosuite)
     existing = proofs_of(document)
-    unsecured = _unsecured(document, _previous(proof, existing))
+    # What is signed is a private copy, and is what is returned.
+    unsecured, canonical = cryptosuite.signing_copy(
+        _unsecured(document, _previous(proof, existing)), loader
+    )
     config = _proof_config(proof, unsecured)
     if cryptosuite.proof_carries_context and "@context" in config:
         proof["@context"] = config["@context"]
     proof["proofValue"] = cryptosuite.create_proof_value(
-        unsecured, config, signer, loader, suite_options
+        unsecured, config, signer, loader, suite_options, canonical=canonical
     )
-    secured: dict[str, Any] = _copy(_without(document, "proof"))
-    secured["proof"] = [*_copy(existing), proof] if existing else proof
+    secured = _without(unsecured, "proof") if "proof" in unsecured else unsecured
+    secured["proof"] = [*copy_json(existing), proof] if existing else proof
     return secured
 
 

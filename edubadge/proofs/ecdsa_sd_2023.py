@@ -90,6 +90,8 @@ class EcdsaSd2023(RdfcCryptosuite):
         signer: Signer,
         loader: DocumentLoader,
         options: Mapping[str, Any],
+        *,
+        canonical: bytes | None = None,  # never given: signing_copy gives no RDFC bytes
     ) -> str:
         mandatory_pointers = _pointers(options.get(MANDATORY_POINTERS, []), MANDATORY_POINTERS)
         hmac_key = self._hmac_key or os.urandom(HMAC_KEY_SIZE)

@@ -14,8 +14,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..errors import ProofError
-from ..jsonld.canon import check, jcs, jcs_checked, rdfc
+from ..jsonld.canon import check, jcs, jcs_checked, jcs_checked_copy, rdfc
 from ..jsonld.loader import DocumentLoader
+from ..jsonld.shapes import copy_json
 from ..keys.keypair import KeyPair
 from ..keys.multikey import decode_multibase, encode_multibase
 from ..keys.signer import Signer
@@ -95,6 +96,13 @@ class Cryptosuite(ABC):
         self.check_terms(document, loader)
         return self.canonicalize(document, loader, hash_name=hash_name)
 
+    def signing_copy(
+        self, document: dict[str, Any], loader: DocumentLoader
+    ) -> tuple[dict[str, Any], bytes | None]:
+        """A deep copy of the unsecured document, to sign and to return, and its canonical
+        bytes when they come with it (`create_proof_value` then takes them as `canonical`)."""
+        return copy_json(document), None
+
     def hash(self, data: bytes, hash_name: str | None = None) -> bytes:
         """The suite's hash (or the named one)."""
         name = hash_name or self.hash_name
@@ -108,15 +116,17 @@ class Cryptosuite(ABC):
         loader: DocumentLoader,
         *,
         key_algorithm: str | None = None,
+        canonical: bytes | None = None,
     ) -> bytes:
         """hash(canonical proof config) || hash(canonical document): the bytes that are signed.
 
-        The document goes first: safe mode over it (`canonicalize_document`), then the config.
+        The document goes first: safe mode over it (`canonicalize_document`, unless its
+        `canonical` bytes are given: `signing_copy` checked it), then the config.
         """
         name = self.hash_for(key_algorithm)
-        document_hash = self.hash(
-            self.canonicalize_document(document, loader, hash_name=name), name
-        )
+        if canonical is None:
+            canonical = self.canonicalize_document(document, loader, hash_name=name)
+        document_hash = self.hash(canonical, name)
         config = self.canonicalize(proof_config, loader, hash_name=name)
         return self.hash(config, name) + document_hash
 
@@ -135,9 +145,14 @@ class Cryptosuite(ABC):
         signer: Signer,
         loader: DocumentLoader,
         options: Mapping[str, Any],
+        *,
+        canonical: bytes | None = None,
     ) -> str:
-        """The proofValue securing `document` under `proof_config` (`options`: suite options)."""
-        data = self.hash_data(document, proof_config, loader, key_algorithm=signer.algorithm)
+        """The proofValue securing `document` under `proof_config` (`options`: suite options;
+        `canonical`: the document's bytes from `signing_copy`)."""
+        data = self.hash_data(
+            document, proof_config, loader, key_algorithm=signer.algorithm, canonical=canonical
+        )
         return self.sign(data, signer)
 
     def verify_proof_value(
@@ -195,3 +210,9 @@ class JcsCryptosuite(Cryptosuite):
     ) -> bytes:
         """JCS of the document and safe mode over it in one step (`jcs_checked`)."""
         return jcs_checked(document, loader)
+
+    def signing_copy(
+        self, document: dict[str, Any], loader: DocumentLoader
+    ) -> tuple[dict[str, Any], bytes | None]:
+        """The copy and its JCS bytes, safe mode over it in the same step (`jcs_checked_copy`)."""
+        return jcs_checked_copy(document, loader)
