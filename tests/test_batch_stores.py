@@ -9,6 +9,7 @@ import pickle
 import signal
 import sqlite3
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -84,10 +85,11 @@ def test_a_key_stored_once_keeps_its_first_credential(opener: Opener) -> None:
 
 @given(st.dictionaries(st.text(), JSON, max_size=5))
 def test_what_is_stored_reads_back_the_same(credential: dict[str, Any]) -> None:
-    store = SqliteStore(":memory:")
-    store.put_many([("k", credential)])
-    assert store.get("k") == credential
-    assert list(store.items()) == [("k", credential)]
+    store = SqliteStore(":memory:")  # one per process: each example has its own key
+    key = str(uuid.uuid4())
+    store.put_many([(key, credential)])
+    assert store.get(key) == credential
+    assert (key, credential) in store.items()
 
 
 def test_items_are_read_in_pages(opener: Opener) -> None:
@@ -123,6 +125,21 @@ def test_it_pickles_as_where_it_is_and_reconnects(opener: Opener) -> None:
     copy = pickle.loads(pickle.dumps(store))
     assert copy.location == store.location and copy.get("a") == {"n": 1}
     assert repr(copy) == repr(store) == f"{type(store).__name__}({store.location!r})"
+    assert copy._connection() is store._connection()  # one connection per process and store
+
+
+def _put_in_child(store: SqlBatchStore) -> None:
+    store.put_many([("from-the-child", {"n": 2})])
+
+
+def test_a_forked_child_opens_its_own_connection(opener: Opener) -> None:
+    store = opener()
+    store.put_many([("from-the-parent", {"n": 1})])  # the parent's connection is open
+    child = multiprocessing.get_context("fork").Process(target=_put_in_child, args=(store,))
+    child.start()
+    child.join(60)
+    assert child.exitcode == 0
+    assert store.get("from-the-child") == {"n": 2} and len(store) == 2
 
 
 def test_a_postgres_password_never_shows() -> None:

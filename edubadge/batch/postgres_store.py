@@ -43,7 +43,7 @@ class PostgresStore(SqlBatchStore):
     def q(self, sql: str) -> str:
         return sql.replace("?", "%s")
 
-    def _open(self) -> Any:
+    def _connect(self) -> Any:
         import psycopg
 
         try:

@@ -19,6 +19,14 @@ from .store import credential_json, read_credential
 
 _PAGE = 512
 
+# This process's connections, one per store location, shared by every store object opened
+# on it (a worker unpickles a store with each chunk). After a fork the child starts afresh;
+# the parent's connections stay referenced, never closed or used there (SQLite forbids it).
+_OPEN: dict[tuple[type, str], tuple[Any, threading.Lock]] = {}
+_OPEN_PID = [os.getpid()]
+_INHERITED: list[dict[tuple[type, str], tuple[Any, threading.Lock]]] = []
+_REGISTRY_LOCK = threading.Lock()
+
 
 class SqlBatchStore(ABC):
     """A `BatchStore` in a SQL table, shareable by processes (each opens its own connection).
@@ -31,11 +39,7 @@ class SqlBatchStore(ABC):
     errors: tuple[type[Exception], ...]
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._conn: Any = None
-        self._pid = 0
-        with self._lock:
-            self._connection()  # what cannot be opened fails here, not mid-batch
+        self._shared()  # what cannot be opened fails here, not mid-batch
 
     @property
     @abstractmethod
@@ -43,7 +47,7 @@ class SqlBatchStore(ABC):
         """Where the store is, for messages (no secrets)."""
 
     @abstractmethod
-    def _open(self) -> Any:
+    def _connect(self) -> Any:
         """A new connection in autocommit mode, the table created if missing."""
 
     @abstractmethod
@@ -54,15 +58,27 @@ class SqlBatchStore(ABC):
         """`sql` with this backend's parameter placeholders (written `?`)."""
         return sql
 
+    def _shared(self) -> tuple[Any, threading.Lock]:
+        """This process's connection to the store, and the lock its users take."""
+        key = (type(self), self.location)
+        with _REGISTRY_LOCK:
+            if _OPEN_PID[0] != os.getpid():
+                _INHERITED.append(dict(_OPEN))
+                _OPEN.clear()
+                _OPEN_PID[0] = os.getpid()
+            if key not in _OPEN:
+                _OPEN[key] = (self._connect(), threading.Lock())
+            return _OPEN[key]
+
     def _connection(self) -> Any:
-        if self._conn is None or self._pid != os.getpid():  # never reuse one across a fork
-            self._conn, self._pid = self._open(), os.getpid()
-        return self._conn
+        """This process's connection (for a caller holding no lock; tests)."""
+        return self._shared()[0]
 
     def _rows(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
-        with self._lock:
+        conn, lock = self._shared()
+        with lock:
             try:
-                return list(self._connection().execute(self.q(sql), params).fetchall())
+                return list(conn.execute(self.q(sql), params).fetchall())
             except self.errors as error:
                 raise OSError(f"cannot read the batch store {self.location}: {error}") from error
 
@@ -104,8 +120,8 @@ class SqlBatchStore(ABC):
         sql = self.q(
             f"INSERT INTO {self.table} (key, credential) VALUES (?, ?) ON CONFLICT (key) DO NOTHING"
         )
-        with self._lock:
-            conn = self._connection()
+        conn, lock = self._shared()
+        with lock:
             try:
                 with self._transaction(conn) as cursor:
                     cursor.executemany(sql, rows)
@@ -113,8 +129,8 @@ class SqlBatchStore(ABC):
                 raise OSError(f"cannot write the batch store {self.location}: {error}") from error
 
     def close(self) -> None:
-        """Close this process's connection (a later call opens a new one)."""
-        with self._lock:
-            if self._conn is not None and self._pid == os.getpid():
-                self._conn.close()
-            self._conn = None
+        """Close this process's connection to the store (a later call opens a new one)."""
+        conn, lock = self._shared()
+        with _REGISTRY_LOCK, lock:
+            _OPEN.pop((type(self), self.location), None)
+            conn.close()

@@ -35,7 +35,7 @@ class SqliteStore(SqlBatchStore):
     def location(self) -> str:
         return str(self.path)
 
-    def _open(self) -> sqlite3.Connection:
+    def _connect(self) -> sqlite3.Connection:
         try:
             conn = connect_durable(self.path)
             conn.execute(
