@@ -95,12 +95,14 @@ def repeats_a_context(context: Any) -> bool:
 def has_duplicates(values: list[Any]) -> bool:
     """True when a set holds the same scalar, or the same identified node, twice."""
     seen: set[Any] = set()
-    by_id: dict[str, list[dict[str, Any]]] = {}
+    by_id: dict[str, list[dict[str, Any]]] | None = None  # made for the first identified node
     for value in values:
         if isinstance(value, dict):
             node_id = value.get("id", value.get("@id"))
             if not isinstance(node_id, str):
                 continue  # two anonymous objects stay two blank nodes
+            if by_id is None:
+                by_id = {}
             alike = by_id.setdefault(node_id, [])
             # only nodes sharing an id can be the same node: compare whole ones only then
             if alike and _node_marker(value) in map(_node_marker, alike):
