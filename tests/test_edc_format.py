@@ -344,3 +344,16 @@ def test_edcis_samples_carry_their_elements_into_a_new_edc_that_conforms(name: s
     assert back.achievement_id is not None  # EDCI's local id gave way to a stable one
     assert back.model_copy(update={"achievement_id": None}) == mc
     assert validate(again, shapes=shapes()).valid
+
+
+def test_an_awarding_body_given_by_its_iri_is_read_or_named() -> None:
+    """ELM may reference an organisation by its IRI: the issuer's reads as the issuer (the
+    model's default awarding body); an IRI described nowhere is a typed error naming it."""
+    doc = edc.to_credential(example(), ISSUER)
+    doc["issuer"] = {**doc["issuer"], "id": ISSUER.id}
+    awarding = doc["credentialSubject"]["hasClaim"][0]["awardedBy"]
+    awarding["awardingBody"] = [ISSUER.id]
+    assert edc.from_credential(doc).awarding_bodies == ()
+    awarding["awardingBody"] = ["https://elsewhere.example.eu/"]
+    with pytest.raises(InvalidFieldsError, match="awarding_bodies"):
+        edc.from_credential(doc)

@@ -982,7 +982,18 @@ def _assessment_data(node: Mapping[str, Any], data: dict[str, Any]) -> None:
             data["assessment_types"].append(value)
 
 
-def _claim_data(claim: Mapping[str, Any], data: dict[str, Any]) -> None:
+def _awarding_body(value: Any, issuer: Any) -> dict[str, Any]:
+    """An awarding body: an ``Organisation`` node, or a reference to one by its IRI (the
+    issuer's, when the issuer is given whole; any other is read as an id alone, and the
+    model then says what it lacks)."""
+    if isinstance(value, Mapping):
+        return _organisation_data(value)
+    if isinstance(issuer, Mapping) and isinstance(value, str) and value == issuer.get("id"):
+        return _organisation_data(issuer)
+    return {"id": value}
+
+
+def _claim_data(claim: Mapping[str, Any], data: dict[str, Any], issuer: Any) -> None:
     title = _langmap(claim.get("title"))
     if title:
         data["title"] = title
@@ -990,7 +1001,7 @@ def _claim_data(claim: Mapping[str, Any], data: dict[str, Any]) -> None:
     if description:
         data["description"] = description
     awarding = _node(claim.get("awardedBy"))
-    bodies = [_organisation_data(b) for b in _many(awarding.get("awardingBody"))]
+    bodies = [_awarding_body(b, issuer) for b in _many(awarding.get("awardingBody"))]
     if bodies:
         data["awarding_bodies"] = bodies
     if awarding.get("awardingDate"):
@@ -1078,8 +1089,8 @@ def from_credential(doc: Mapping[str, Any]) -> MicroCredential:
     until = doc.get("validUntil") or doc.get("expirationDate")
     if until:
         data["valid_until"] = until
-    _claim_data(claim, data)
     issuer = doc.get("issuer")
+    _claim_data(claim, data, issuer)
     if isinstance(issuer, Mapping) and data.get("awarding_bodies") == [_organisation_data(issuer)]:
         del data["awarding_bodies"]  # the issuer awards it (the model's default)
     data = {k: v for k, v in data.items() if v not in ([], None)}
