@@ -13,6 +13,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from .errors import InputError
 
 MAX_DOCUMENT_BYTES = 8 * 1024 * 1024
@@ -121,3 +123,15 @@ def load_document(raw: Any, *, what: str = "document") -> Any:
             raise InputError(f"{what} is larger than {MAX_DOCUMENT_BYTES} bytes")
         return raw
     raise InputError(f"cannot read a {what} from a {type(raw).__name__}")
+
+
+def orjson_exactly(value: Any, option: int | None = None) -> tuple[bytes, Any] | None:
+    """orjson's JSON of `value` and what it reads back as, when that equals `value`; else
+    None. orjson writes at C speed but NaN and infinities as null and tuples as lists, and
+    cannot write integers past 64 bits or lone surrogates."""
+    try:
+        data = orjson.dumps(value, option=option)
+    except TypeError:
+        return None
+    copied = orjson.loads(data)
+    return (data, copied) if copied == value else None

@@ -105,7 +105,7 @@ def test_a_failed_commit_is_an_oserror_and_stores_nothing(opener: Opener) -> Non
         if isinstance(store, SqliteStore)
         else "SET default_transaction_read_only = on"
     )
-    store._connection().execute(read_only)  # every write on this connection now fails
+    store._shared()[0].execute(read_only)  # every write on this connection now fails
     with pytest.raises(OSError, match="cannot write the batch store"):
         store.put_many([("a", {"n": 1}), ("b", {"n": 2})])
     assert len(opener()) == 0
@@ -125,7 +125,7 @@ def test_it_pickles_as_where_it_is_and_reconnects(opener: Opener) -> None:
     copy = pickle.loads(pickle.dumps(store))
     assert copy.location == store.location and copy.get("a") == {"n": 1}
     assert repr(copy) == repr(store) == f"{type(store).__name__}({store.location!r})"
-    assert copy._connection() is store._connection()  # one connection per process and store
+    assert copy._shared() is store._shared()  # one connection per process and store
 
 
 def _put_in_child(store: SqlBatchStore) -> None:

@@ -20,12 +20,21 @@ from .store import credential_json, read_credential
 _PAGE = 512
 
 # This process's connections, one per store location, shared by every store object opened
-# on it (a worker unpickles a store with each chunk). After a fork the child starts afresh;
-# the parent's connections stay referenced, never closed or used there (SQLite forbids it).
+# on it (a worker unpickles a store with each chunk). A forked child starts afresh: the
+# parent's connections stay referenced there, never used or closed (SQLite forbids both).
 _OPEN: dict[tuple[type, str], tuple[Any, threading.Lock]] = {}
-_OPEN_PID = [os.getpid()]
 _INHERITED: list[dict[tuple[type, str], tuple[Any, threading.Lock]]] = []
 _REGISTRY_LOCK = threading.Lock()
+
+
+def _start_afresh_after_fork() -> None:
+    global _REGISTRY_LOCK
+    _INHERITED.append(dict(_OPEN))
+    _OPEN.clear()
+    _REGISTRY_LOCK = threading.Lock()  # another thread may have held it at the fork
+
+
+os.register_at_fork(after_in_child=_start_afresh_after_fork)
 
 
 class SqlBatchStore(ABC):
@@ -62,17 +71,9 @@ class SqlBatchStore(ABC):
         """This process's connection to the store, and the lock its users take."""
         key = (type(self), self.location)
         with _REGISTRY_LOCK:
-            if _OPEN_PID[0] != os.getpid():
-                _INHERITED.append(dict(_OPEN))
-                _OPEN.clear()
-                _OPEN_PID[0] = os.getpid()
             if key not in _OPEN:
                 _OPEN[key] = (self._connect(), threading.Lock())
             return _OPEN[key]
-
-    def _connection(self) -> Any:
-        """This process's connection (for a caller holding no lock; tests)."""
-        return self._shared()[0]
 
     def _rows(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
         conn, lock = self._shared()
@@ -130,7 +131,9 @@ class SqlBatchStore(ABC):
 
     def close(self) -> None:
         """Close this process's connection to the store (a later call opens a new one)."""
-        conn, lock = self._shared()
-        with _REGISTRY_LOCK, lock:
-            _OPEN.pop((type(self), self.location), None)
-            conn.close()
+        with _REGISTRY_LOCK:
+            opened = _OPEN.pop((type(self), self.location), None)
+        if opened is not None:
+            conn, lock = opened
+            with lock:
+                conn.close()

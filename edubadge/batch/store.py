@@ -13,6 +13,8 @@ from typing import Any, Protocol
 
 import orjson
 
+from ..parsing import orjson_exactly
+
 
 class BatchStore(Protocol):
     """What `Issuer.issue_many` needs to skip what a previous run issued."""
@@ -105,20 +107,6 @@ class DirectoryStore:
         )
 
 
-def exact_json(value: Any, *, indent: bool = False) -> bytes | None:
-    """orjson's JSON of `value` if it reads back as the same value, else None.
-
-    orjson writes NaN as null and cannot write integers past 64 bits; `indent`: two-space
-    indented with a final newline (json.dumps' layout).
-    """
-    option = orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE if indent else None
-    try:
-        data = orjson.dumps(value, option=option)
-    except TypeError:  # integers past 64 bits, lone surrogates...
-        return None
-    return data if orjson.loads(data) == value else None
-
-
 def read_credential(data: bytes) -> dict[str, Any]:
     """A credential as a store wrote it (`credential_json`), exactly: json, not orjson,
     which reads an integer past 64 bits as a float."""
@@ -129,10 +117,12 @@ def read_credential(data: bytes) -> dict[str, Any]:
 
 
 def credential_json(credential: dict[str, Any], *, indent: bool = False) -> bytes:
-    """UTF-8 JSON that reads back as the same credential (orjson when it is exact)."""
-    data = exact_json(credential, indent=indent)
-    if data is not None:
-        return data
+    """UTF-8 JSON that reads back as the same credential (orjson when it is exact);
+    `indent`: two-space indented with a final newline (json.dumps' layout)."""
+    option = orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE if indent else None
+    exact = orjson_exactly(credential, option)
+    if exact is not None:
+        return exact[0]
     if indent:
         return (json.dumps(credential, indent=2, ensure_ascii=False) + "\n").encode()
     return json.dumps(credential, ensure_ascii=False, separators=(",", ":")).encode()

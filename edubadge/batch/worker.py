@@ -18,7 +18,8 @@ from ..jsonld.loader import DocumentLoader, default_loader
 from ..keys.keyfile import load_key
 from ..keys.keypair import KeyPair
 from ..model import MicroCredential, Organisation
-from .store import BatchStore, exact_json
+from ..parsing import orjson_exactly
+from .store import BatchStore
 
 # a record's JSON data, as bytes (orjson) where it can be: cheaper to send than a dict
 Payload = bytes | dict[str, Any]
@@ -91,8 +92,8 @@ def sign_chunk(job: Job) -> list[Result]:
 def _compact(credential: dict[str, Any] | bytes | None) -> dict[str, Any] | bytes | None:
     if not isinstance(credential, dict):
         return credential
-    data = exact_json(credential)
-    return credential if data is None else data
+    exact = orjson_exactly(credential)
+    return credential if exact is None else exact[0]
 
 
 def _validated(

@@ -25,8 +25,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-import orjson
-
+from ..parsing import orjson_exactly
 from .safe import has_duplicates
 
 # Bounded memory, whatever the input: at most 16 x 4 shapes per loader, each of at most
@@ -294,19 +293,13 @@ def _strings(value: Any) -> bool:
 def copy_json(value: Any) -> Any:
     """A deep copy of a JSON value (much faster than copy.deepcopy on JSON).
 
-    orjson copies at C speed; the copy is kept only when it equals the original, which
-    rules out what orjson would change (NaN and infinities become null, tuples lists).
+    orjson copies at C speed where its copy equals the original (`orjson_exactly`); what
+    it would change (NaN, tuples, huge integers) is copied item by item.
     """
     if type(value) is list and all(type(item) is str for item in value):
         return list(value)  # a @context: shorter than a round trip
-    try:
-        copied = orjson.loads(orjson.dumps(value))
-    except TypeError:  # integers past 64 bits, lone surrogates, other Python values
-        pass
-    else:
-        if copied == value:
-            return copied
-    return _copy_each(value)
+    exact = orjson_exactly(value)
+    return _copy_each(value) if exact is None else exact[1]
 
 
 def _copy_each(value: Any) -> Any:
