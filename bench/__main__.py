@@ -23,6 +23,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,7 @@ from pyld import jsonld
 
 import edubadge
 from edubadge import keys
-from edubadge.batch import BatchStore, DirectoryStore, SqliteStore
+from edubadge.batch import BatchStore, DirectoryStore, PostgresStore, SqliteStore
 from edubadge.demo.data import LEARNERS, UNIVERSITY, course_record
 from edubadge.envelopes.testing import make_test_material
 from edubadge.errors import ResourceLimitError, UnsafeTermError
@@ -46,6 +47,7 @@ from edubadge.proofs import verify_proofs
 from edubadge.status.bitstring import Bitstring
 from edubadge.status.check import StatusResolver
 from edubadge.status.credential import list_credential
+from edubadge.status.store import redact
 
 Case = Callable[[], object]
 
@@ -396,12 +398,52 @@ def ideal_rate(main: float, workers: float, count: int, processes: int, cores: i
 
 
 STORES = ("sqlite", "files", "none")
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
 
-def _store(kind: str, out: Path) -> BatchStore | None:
-    if kind == "sqlite":
-        return SqliteStore(out / "issued.sqlite")
-    return DirectoryStore(out) if kind == "files" else None
+def store_kind(value: str) -> str:
+    """A `--batch-store` value: one of STORES, or a PostgreSQL connection URL."""
+    if value in STORES or value.startswith(POSTGRES_SCHEMES):
+        return value
+    raise argparse.ArgumentTypeError(f"not one of {', '.join(STORES)} nor a postgresql:// URL")
+
+
+def store_name(kind: str) -> str:
+    """How results name a store (a PostgreSQL URL without its password)."""
+    return "postgresql " + redact(kind) if kind.startswith(POSTGRES_SCHEMES) else kind
+
+
+@contextmanager
+def scratch_database(dsn: str) -> Iterator[str]:
+    """A new, empty database on the server `dsn` names, dropped afterwards: each run starts
+    with an empty store, and nothing of the user's is touched."""
+    import psycopg
+    from psycopg import sql
+
+    name = f"edubadge_bench_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(dsn, autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield psycopg.conninfo.make_conninfo(dsn, dbname=name)
+    finally:
+        with psycopg.connect(dsn, autocommit=True) as admin:
+            drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
+            admin.execute(drop.format(sql.Identifier(name)))
+
+
+@contextmanager
+def _store(kind: str, out: Path) -> Iterator[BatchStore | None]:
+    if kind.startswith(POSTGRES_SCHEMES):
+        with scratch_database(kind) as dsn:
+            store = PostgresStore(dsn)
+            try:
+                yield store
+            finally:
+                store.close()
+    elif kind == "sqlite":
+        yield SqliteStore(out / "issued.sqlite")
+    else:
+        yield DirectoryStore(out) if kind == "files" else None
 
 
 def batch(
@@ -411,28 +453,28 @@ def batch(
     `store` one of STORES."""
     key = keys.load_key(key_file)
     issuer, _ = credential(key)
-    keep = _store(store, out)
     pool = None if mode == "in-process" else ProcessPoolExecutor(max_workers=int(mode))
     issued = failed = 0
-    cpu = _cpu_seconds()
-    load = os.getloadavg()[0]
-    with Memory() as memory:
-        start = time.perf_counter()
-        for outcome in issuer.issue_many(
-            records(count), pool, key_file=key_file if pool else None, store=keep
-        ):
-            issued += outcome.status == "issued"
-            failed += outcome.status == "failed"
-        elapsed = time.perf_counter() - start
-    if pool is not None:
-        pool.shutdown()  # its workers' CPU time counts once they have ended
+    with _store(store, out) as keep:
+        cpu = _cpu_seconds()
+        load = os.getloadavg()[0]
+        with Memory() as memory:
+            start = time.perf_counter()
+            for outcome in issuer.issue_many(
+                records(count), pool, key_file=key_file if pool else None, store=keep
+            ):
+                issued += outcome.status == "issued"
+                failed += outcome.status == "failed"
+            elapsed = time.perf_counter() - start
+        if pool is not None:
+            pool.shutdown()  # its workers' CPU time counts once they have ended
     after = _cpu_seconds()
     main_cpu, workers_cpu = after[0] - cpu[0], after[1] - cpu[1]
     processes = 0 if pool is None else int(mode)
     return {
         "records": count,
         "mode": mode,
-        "store": store,
+        "store": store_name(store),
         "issued": issued,
         "failed": failed,
         "seconds": elapsed,
@@ -465,12 +507,14 @@ def machine_rate(workers: int, tasks_per_worker: int = 4, iterations: int = 2_00
 def store_commit(folder: Path, kind: str, count: int = 64, size: int = 2500) -> dict[str, float]:
     """Wall and CPU milliseconds of one crash-safe `put_many` of `count` credentials."""
     target = folder / "commit"
-    store = _store(kind, target)
     items = [(f"key-{i}", {"id": f"urn:x:{i}", "filler": "x" * size}) for i in range(count)]
-    cpu, start = time.process_time(), time.perf_counter()
-    if store is not None:
-        store.put_many(items)
-    wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+    with _store(kind, target) as store:
+        if store is not None:
+            store.put_many([("warm-up", {"id": "urn:x:warm-up"})])  # connected, table made
+        cpu, start = time.process_time(), time.perf_counter()
+        if store is not None:
+            store.put_many(items)
+        wall, cpu = time.perf_counter() - start, time.process_time() - cpu
     shutil.rmtree(target, ignore_errors=True)
     return {"credentials": count, "wall_ms": wall * 1e3, "cpu_ms_this_process": cpu * 1e3}
 
@@ -503,7 +547,7 @@ def batches(count: int, rounds: int, modes: list[str], store: str = "sqlite") ->
         }
         scaling = [two / one for one, two in zip(machine[1], machine[2], strict=True)]
         result: dict[str, Any] = {
-            "store": store,
+            "store": store_name(store),
             "runs": runs,
             "machine: pure-CPU work, 2 processes vs 1 (median of rounds)": statistics.median(
                 scaling
@@ -548,10 +592,12 @@ def main() -> None:
     )
     parser.add_argument(
         "--batch-store",
-        choices=STORES,
+        type=store_kind,
         default="sqlite",
+        metavar="{sqlite,files,none,postgresql://...}",
         help="where batch runs keep credentials: SqliteStore (one commit per chunk),"
-        " DirectoryStore (one synced file per credential), or nowhere",
+        " DirectoryStore (one synced file per credential), nowhere, or PostgresStore in a"
+        " scratch database made (and dropped) on the server the URL names for each run",
     )
     parser.add_argument("--out", default="bench-results.json")
     args = parser.parse_args()

@@ -21,11 +21,11 @@ from hypothesis import strategies as st
 
 import edubadge
 from edubadge import keys
-from edubadge.batch import PostgresStore, SqlBatchStore, SqliteStore
+from edubadge.batch import DirectoryStore, PostgresStore, SqlBatchStore, SqliteStore
 from edubadge.cli import main
 from edubadge.errors import InputError
 
-from .status_support import postgres_schema
+from .status_support import postgres_dsn, postgres_schema
 from .test_batch import _by_status, _issuer, _records, key_file  # noqa: F401 (a fixture)
 
 Opener = Callable[[], SqlBatchStore]
@@ -90,6 +90,20 @@ def test_what_is_stored_reads_back_the_same(credential: dict[str, Any]) -> None:
     store.put_many([(key, credential)])
     assert store.get(key) == credential
     assert (key, credential) in store.items()
+
+
+def test_stored_says_which_keys_were_issued_in_pages(opener: Opener) -> None:
+    store = opener()
+    store.put_many([(f"key-{i:04}", {"i": i}) for i in range(0, 1200, 3)])
+    asked = [f"key-{i:04}" for i in range(1200)] + ["never", "it's; DROP TABLE x"]
+    assert store.stored(asked) == {f"key-{i:04}" for i in range(0, 1200, 3)}
+    assert store.stored([]) == set()
+
+
+def test_a_directory_store_says_which_keys_were_issued(tmp_path: Path) -> None:
+    store = DirectoryStore(tmp_path)
+    store.put_many([("a", {"n": 1}), ("c", {"n": 3})])
+    assert store.stored(["a", "b", "c"]) == {"a", "c"}
 
 
 def test_items_are_read_in_pages(opener: Opener) -> None:
@@ -248,3 +262,19 @@ def test_a_dask_cluster_writes_the_store(key_file: Path, opener: Opener) -> None
         )
     assert len(outcomes["issued"]) == 6 and len(outcomes["failed"]) == 1
     assert len(store) == 6 and all(edubadge.verify(c).verified for _, c in store.items())
+
+
+def test_the_bench_measures_postgres_in_a_scratch_database(tmp_path: Path) -> None:
+    import psycopg
+
+    from bench.__main__ import batch as bench_batch
+
+    dsn = postgres_dsn()
+    key_path = tmp_path / "issuer.key"
+    keys.save_key(keys.generate(), key_path)
+    run = bench_batch(12, "in-process", key_path, tmp_path / "out", dsn)
+    assert run["issued"] == 12 and run["failed"] == 0
+    assert run["store"].startswith("postgresql ")
+    with psycopg.connect(dsn) as conn:
+        left = conn.execute("SELECT datname FROM pg_database WHERE datname LIKE 'edubadge_bench_%'")
+        assert left.fetchall() == []  # made for the run, dropped after it

@@ -316,3 +316,20 @@ def test_context_appended_after_a_jcs_proof_is_refused(
     with_proof_terms = copy.deepcopy(signed)
     with_proof_terms["@context"].append("https://w3id.org/security/data-integrity/v2")
     assert edubadge.verify(with_proof_terms, now=NOW).verified
+
+
+@pytest.mark.parametrize("suite", SUITES)
+def test_signing_leaves_the_callers_document_alone_and_never_signs_a_null_proof(
+    suite: str,
+) -> None:
+    own = ISSUER if "Ed25519" in get_suite(suite).key_algorithms else P256
+    unsigned = _unsigned(own)
+    before = copy.deepcopy(unsigned)
+    signed = edubadge.sign(unsigned, own, suite=suite)
+    assert unsigned == before
+    signed["credentialSubject"]["id"] = "did:example:edited"  # the copy shares nothing
+    assert unsigned == before
+    with_null = edubadge.sign({**before, "proof": None}, own, suite=suite)
+    assert isinstance(with_null["proof"], dict)
+    assert edubadge.verify(with_null, now=NOW).check("proof").passed
+    assert {k: v for k, v in with_null.items() if k != "proof"} == before

@@ -167,14 +167,10 @@ def _chunks(
     """(skipped outcomes, records to sign with their data and status entries), per chunk."""
     iterator = iter(records)
     while chunk := list(islice(iterator, size)):
-        skipped: list[BatchOutcome] = []
-        todo: list[tuple[str, MicroCredential, Payload | None]] = []
-        for record in chunk:
-            key, data = _keyed(record)
-            if store is not None and key in store:
-                skipped.append(BatchOutcome(key, "skipped"))
-            else:
-                todo.append((key, record, data))
+        keyed = [(*_keyed(record), record) for record in chunk]
+        done: set[str] = set() if store is None else store.stored([k for k, _, _ in keyed])
+        skipped = [BatchOutcome(key, "skipped") for key, _, _ in keyed if key in done]
+        todo = [(key, record, data) for key, data, record in keyed if key not in done]
         yield skipped, _with_status(issuer.status_allocator, todo)
 
 

@@ -87,9 +87,17 @@ class SqlBatchStore(ABC):
         return f"{type(self).__name__}({self.location!r})"
 
     def __contains__(self, key: object) -> bool:
-        if not isinstance(key, str):
-            return False
-        return bool(self._rows(f"SELECT 1 FROM {self.table} WHERE key = ?", (key,)))
+        return isinstance(key, str) and bool(self.stored([key]))
+
+    def stored(self, keys: Sequence[str]) -> set[str]:
+        """Which of `keys` were issued before: one query per 512 keys."""
+        found: set[str] = set()
+        for start in range(0, len(keys), _PAGE):
+            some = keys[start : start + _PAGE]
+            marks = ", ".join("?" * len(some))
+            rows = self._rows(f"SELECT key FROM {self.table} WHERE key IN ({marks})", some)
+            found.update(key for (key,) in rows)
+        return found
 
     def __len__(self) -> int:
         return int(self._rows(f"SELECT count(*) FROM {self.table}", ())[0][0])

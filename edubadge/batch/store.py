@@ -19,8 +19,8 @@ from ..parsing import orjson_exactly
 class BatchStore(Protocol):
     """What `Issuer.issue_many` needs to skip what a previous run issued."""
 
-    def __contains__(self, key: object) -> bool:
-        """True when the record with this key was issued before."""
+    def stored(self, keys: Sequence[str]) -> set[str]:
+        """Which of `keys` (records' keys) were issued before."""
 
     def put_many(self, items: Sequence[tuple[str, dict[str, Any]]]) -> None:
         """Keep issued credentials durably (before the batch reports them issued)."""
@@ -93,6 +93,10 @@ class DirectoryStore:
 
     def __contains__(self, key: object) -> bool:
         return isinstance(key, str) and self.path(key).is_file()
+
+    def stored(self, keys: Sequence[str]) -> set[str]:
+        """Which of `keys` were issued before (one file test each)."""
+        return {key for key in keys if key in self}
 
     def get(self, key: str) -> dict[str, Any]:
         """The credential issued for `key` (`FileNotFoundError` if there is none)."""

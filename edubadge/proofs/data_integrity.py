@@ -133,6 +133,35 @@ def _with_suite_context(document: Mapping[str, Any], suite: Cryptosuite) -> Mapp
     return document if missing is None else {**document, "@context": [*contexts, missing]}
 
 
+def _suite_of(suite: Any) -> Cryptosuite:
+    return suite if isinstance(suite, Cryptosuite) else get_suite(suite)
+
+
+def _apply_options(
+    proof: dict[str, Any], options: Mapping[str, Any], cryptosuite: Cryptosuite
+) -> dict[str, Any]:
+    """Checks the proof options and writes them into `proof`; returns the suite's own options."""
+    options = dict(options)
+    unknown = set(options) - _OPTION_NAMES - cryptosuite.option_names
+    if unknown:
+        raise ProofError(f"unknown proof options: {', '.join(sorted(unknown))}")
+    suite_options = {k: options.pop(k) for k in cryptosuite.option_names if k in options}
+    proof_type, suite_name = cryptosuite.proof_type, cryptosuite.cryptosuite
+    if options.get("type", proof_type) != proof_type:
+        raise ProofError(f"proof option type must be {proof_type!r}")
+    if options.get("cryptosuite", suite_name) != suite_name:
+        raise ProofError(
+            f"proof option cryptosuite must be {suite_name!r}"
+            if suite_name
+            else f"a {proof_type} proof has no cryptosuite"
+        )
+    for name in ("created", "expires"):
+        if name in options:
+            parse_datetime(options[name], what=f"proof option {name}")
+    proof.update(options)
+    return suite_options
+
+
 def add_proof(
     document: Mapping[str, Any],
     signer: Signer,
@@ -151,10 +180,9 @@ def add_proof(
     contexts do not define the proof's terms, the defining context is appended to the copy's
     `@context`: Data Integrity v2 for a VC 1.1 document, a legacy suite's own context.
     """
-    if not isinstance(document, Mapping):
+    if type(document) is not dict and not isinstance(document, Mapping):
         raise ProofError("only a JSON object can be signed")
-    cryptosuite = suite if isinstance(suite, Cryptosuite) else get_suite(suite)
-    loader = loader or default_loader()
+    cryptosuite = get_suite(suite) if type(suite) is str else _suite_of(suite)
     if cryptosuite.deprecated:
         raise ProofError(
             f"{cryptosuite.name} is a deprecated name, kept for verifying old proofs",
@@ -165,36 +193,22 @@ def add_proof(
             f"a {signer.algorithm} key cannot sign with {cryptosuite.name}",
             hint=f"{cryptosuite.name} takes {', '.join(cryptosuite.key_algorithms)} keys",
         )
-    options = dict(options or {})
-    unknown = set(options) - _OPTION_NAMES - cryptosuite.option_names
-    if unknown:
-        raise ProofError(f"unknown proof options: {', '.join(sorted(unknown))}")
-    suite_options = {k: options.pop(k) for k in cryptosuite.option_names if k in options}
-    proof_type, suite_name = cryptosuite.proof_type, cryptosuite.cryptosuite
-    if options.get("type", proof_type) != proof_type:
-        raise ProofError(f"proof option type must be {proof_type!r}")
-    if options.get("cryptosuite", suite_name) != suite_name:
-        raise ProofError(
-            f"proof option cryptosuite must be {suite_name!r}"
-            if suite_name
-            else f"a {proof_type} proof has no cryptosuite"
-        )
-    proof: dict[str, Any] = {"type": proof_type}
-    if suite_name:
-        proof["cryptosuite"] = suite_name
+    proof = cryptosuite.proof_skeleton()
     proof["created"] = now_utc()
     proof["verificationMethod"] = signer.id
     proof["proofPurpose"] = "assertionMethod"
-    proof.update(options)
-    for name in ("created", "expires"):
-        if name in options:
-            parse_datetime(options[name], what=f"proof option {name}")
+    suite_options = _apply_options(proof, options, cryptosuite) if options else {}
+    loader = loader or default_loader()
     document = _with_suite_context(document, cryptosuite)
     existing = proofs_of(document)
-    # What is signed is a private copy, and is what is returned.
-    unsecured, canonical = cryptosuite.signing_copy(
-        _unsecured(document, _previous(proof, existing)), loader
-    )
+    chained = _previous(proof, existing)
+    # What is signed is a private copy, and is what is returned (so the caller's document
+    # itself may go in when there is nothing to take out of it).
+    if type(document) is dict and not chained and "proof" not in document:
+        view = document
+    else:
+        view = _unsecured(document, chained)
+    unsecured, canonical = cryptosuite.signing_copy(view, loader)
     config = _proof_config(proof, unsecured)
     if cryptosuite.proof_carries_context and "@context" in config:
         proof["@context"] = config["@context"]
