@@ -133,10 +133,6 @@ def _with_suite_context(document: Mapping[str, Any], suite: Cryptosuite) -> Mapp
     return document if missing is None else {**document, "@context": [*contexts, missing]}
 
 
-def _suite_of(suite: Any) -> Cryptosuite:
-    return suite if isinstance(suite, Cryptosuite) else get_suite(suite)
-
-
 def _apply_options(
     proof: dict[str, Any], options: Mapping[str, Any], cryptosuite: Cryptosuite
 ) -> dict[str, Any]:
@@ -180,9 +176,9 @@ def add_proof(
     contexts do not define the proof's terms, the defining context is appended to the copy's
     `@context`: Data Integrity v2 for a VC 1.1 document, a legacy suite's own context.
     """
-    if type(document) is not dict and not isinstance(document, Mapping):
+    if not isinstance(document, Mapping):
         raise ProofError("only a JSON object can be signed")
-    cryptosuite = get_suite(suite) if type(suite) is str else _suite_of(suite)
+    cryptosuite = suite if isinstance(suite, Cryptosuite) else get_suite(suite)
     if cryptosuite.deprecated:
         raise ProofError(
             f"{cryptosuite.name} is a deprecated name, kept for verifying old proofs",
