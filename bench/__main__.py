@@ -47,7 +47,7 @@ from edubadge.proofs import verify_proofs
 from edubadge.status.bitstring import Bitstring
 from edubadge.status.check import StatusResolver
 from edubadge.status.credential import list_credential
-from edubadge.status.store import redact
+from edubadge.status.store import is_postgres_url, redact
 
 Case = Callable[[], object]
 
@@ -398,19 +398,18 @@ def ideal_rate(main: float, workers: float, count: int, processes: int, cores: i
 
 
 STORES = ("sqlite", "files", "none")
-POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
 
 def store_kind(value: str) -> str:
     """A `--batch-store` value: one of STORES, or a PostgreSQL connection URL."""
-    if value in STORES or value.startswith(POSTGRES_SCHEMES):
+    if value in STORES or is_postgres_url(value):
         return value
     raise argparse.ArgumentTypeError(f"not one of {', '.join(STORES)} nor a postgresql:// URL")
 
 
 def store_name(kind: str) -> str:
     """How results name a store (a PostgreSQL URL without its password)."""
-    return "postgresql " + redact(kind) if kind.startswith(POSTGRES_SCHEMES) else kind
+    return "postgresql " + redact(kind) if is_postgres_url(kind) else kind
 
 
 @contextmanager
@@ -433,7 +432,7 @@ def scratch_database(dsn: str) -> Iterator[str]:
 
 @contextmanager
 def _store(kind: str, out: Path) -> Iterator[BatchStore | None]:
-    if kind.startswith(POSTGRES_SCHEMES):
+    if is_postgres_url(kind):
         with scratch_database(kind) as dsn:
             store = PostgresStore(dsn)
             try:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 BUSY_TIMEOUT_S = 60.0
@@ -19,3 +21,25 @@ def connect_durable(path: Path) -> sqlite3.Connection:
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = FULL")
     return conn
+
+
+@contextmanager
+def write_transaction(
+    conn: sqlite3.Connection, busy: Callable[[sqlite3.Error], Exception] | None = None
+) -> Iterator[sqlite3.Cursor]:
+    """A write transaction that takes the write lock up front (`BEGIN IMMEDIATE`: writers
+    queue for it, none fails halfway), committed on success, rolled back on any error.
+    A `BEGIN` that fails (the lock not had within the busy timeout) raises `busy(error)`,
+    or the error itself."""
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.Error as error:
+        if busy is None:
+            raise
+        raise busy(error) from None
+    try:
+        yield conn.cursor()
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")

@@ -278,3 +278,20 @@ def test_the_bench_measures_postgres_in_a_scratch_database(tmp_path: Path) -> No
     with psycopg.connect(dsn) as conn:
         left = conn.execute("SELECT datname FROM pg_database WHERE datname LIKE 'edubadge_bench_%'")
         assert left.fetchall() == []  # made for the run, dropped after it
+
+
+def test_a_sqlite_store_that_cannot_get_the_lock_stores_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import edubadge.sqlite
+
+    monkeypatch.setattr(edubadge.sqlite, "BUSY_TIMEOUT_S", 0.1)
+    store = SqliteStore(tmp_path / "issued.sqlite")
+    holder = sqlite3.connect(tmp_path / "issued.sqlite", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another writer holds the lock
+    with pytest.raises(OSError, match="cannot write the batch store"):
+        store.put_many([("a", {"n": 1})])
+    holder.execute("ROLLBACK")
+    assert "a" not in store
+    store.put_many([("a", {"n": 1})])
+    assert store.get("a") == {"n": 1}

@@ -203,3 +203,21 @@ def test_eight_processes_allocating_at_once_get_distinct_indexes(url: str) -> No
         lists = store.lists()
         assert sum(lst.used for lst in lists) == 80_000
         assert len(lists) == 1  # 80,000 fit in one 131,072-entry list
+
+
+def test_a_write_that_cannot_get_the_lock_is_a_named_busy_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    import edubadge.sqlite
+
+    monkeypatch.setattr(edubadge.sqlite, "BUSY_TIMEOUT_S", 0.1)
+    store = open_store(f"sqlite:///{tmp_path / 'status.db'}")
+    store.allocate(SPEC, "urn:x:first")
+    holder = sqlite3.connect(tmp_path / "status.db", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another writer holds the lock
+    with pytest.raises(StatusStoreError, match="is busy"):
+        store.allocate(SPEC, "urn:x:second")
+    holder.execute("ROLLBACK")
+    assert store.allocate(SPEC, "urn:x:second").index != store.allocate(SPEC).index

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from ..sqlite import connect_durable
+from ..sqlite import connect_durable, write_transaction
 from .sql_store import SqlBatchStore
 
 
@@ -48,12 +47,5 @@ class SqliteStore(SqlBatchStore):
             raise InputError(f"cannot open the batch store {self.path}: {error}") from None
         return conn
 
-    @contextmanager
-    def _transaction(self, conn: sqlite3.Connection) -> Iterator[sqlite3.Cursor]:
-        conn.execute("BEGIN IMMEDIATE")  # the write lock up front: writers queue, none fails
-        try:
-            yield conn.cursor()
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+    def _transaction(self, conn: sqlite3.Connection) -> AbstractContextManager[sqlite3.Cursor]:
+        return write_transaction(conn)

@@ -23,6 +23,7 @@ from ..issuer import DEFAULT_SUITE, Issuer
 from ..model import MicroCredential, Organisation, load_microcredential
 from ..parsing import parse_json
 from ..proofs.registry import suite_names
+from ..status.store import is_postgres_url
 from .common import EXIT_NOT_VERIFIED, EXIT_OK, read_json
 
 SQLITE_FILE = "issued.sqlite"
@@ -77,7 +78,7 @@ class _Lines:
 
 def _store(kind: str, folder: str | None) -> tuple[BatchStore, str]:
     """The store `--store` names, and where it is (for the summary line)."""
-    if kind.startswith(("postgresql://", "postgres://")):
+    if is_postgres_url(kind):
         store = PostgresStore(kind)
         return store, store.location
     if folder is None:

@@ -162,6 +162,10 @@ class _Compiler:
         self.lines.append(f"    {mine} = {var}.copy()")
         return mine
 
+    def is_a(self, var: str, kind: type) -> str:
+        """The test that `var` is a `kind` (with `and`), unless `private` made it one."""
+        return "" if self.copying else f"type({var}) is {kind.__name__} and "
+
     def child(self, plan: Plan, parent: str, step: str) -> None:
         """Check `parent[step]` against `plan` (copying: replaced by its checked copy)."""
         child = self.variable()
@@ -177,7 +181,7 @@ class _Compiler:
         if isinstance(plan, Array):
             mine = self.private(var, list)
             repeats = f" and not repeats({mine})" if _may_repeat(plan) else ""
-            self.fail_unless(f"type({mine}) is list and len({mine}) == {len(plan.items)}{repeats}")
+            self.fail_unless(f"{self.is_a(mine, list)}len({mine}) == {len(plan.items)}{repeats}")
             for index, item in enumerate(plan.items):
                 self.child(item, mine, str(index))
             return mine if self.copying else None
@@ -210,7 +214,7 @@ class _Compiler:
 
     def node(self, plan: Node, var: str) -> str | None:
         mine = self.private(var, dict)
-        self.fail_unless(f"type({mine}) is dict and {mine}.keys() == {self.constant(plan.keys)}")
+        self.fail_unless(f"{self.is_a(mine, dict)}{mine}.keys() == {self.constant(plan.keys)}")
         for key, expected in plan.exact:
             found = f"{mine}[{self.constant(key)}]"
             name, same = type(expected).__name__, self.constant(expected)

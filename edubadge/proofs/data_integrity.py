@@ -189,7 +189,9 @@ def add_proof(
             f"a {signer.algorithm} key cannot sign with {cryptosuite.name}",
             hint=f"{cryptosuite.name} takes {', '.join(cryptosuite.key_algorithms)} keys",
         )
-    proof = cryptosuite.proof_skeleton()
+    proof: dict[str, Any] = {"type": cryptosuite.proof_type}
+    if cryptosuite.cryptosuite:
+        proof["cryptosuite"] = cryptosuite.cryptosuite
     proof["created"] = now_utc()
     proof["verificationMethod"] = signer.id
     proof["proofPurpose"] = "assertionMethod"

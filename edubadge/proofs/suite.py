@@ -57,15 +57,6 @@ class Cryptosuite(ABC):
         """The proof's `cryptosuite` value (None when the proof type names the suite)."""
         return self.name if self.proof_type == DATA_INTEGRITY_PROOF else None
 
-    def proof_skeleton(self) -> dict[str, Any]:
-        """A new proof's first entries: its `type`, and its `cryptosuite` if it has one."""
-        name = self.cryptosuite
-        return (
-            {"type": self.proof_type}
-            if name is None
-            else {"type": self.proof_type, "cryptosuite": name}
-        )
-
     def missing_context(self, contexts: Sequence[Any]) -> str | None:
         """The context a document with these contexts lacks to define this suite's proof terms.
 

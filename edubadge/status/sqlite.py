@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import StatusStoreError
-from ..sqlite import connect_durable
+from ..sqlite import connect_durable, write_transaction
 from .sql import SqlStatusStore
 
 
@@ -35,17 +35,11 @@ class SqliteStatusStore(SqlStatusStore):
 
     @contextmanager
     def _write(self, lock: str | None = None) -> Iterator[sqlite3.Cursor]:
-        conn = self._connection()
-        try:
-            conn.execute("BEGIN IMMEDIATE")  # the database's write lock serialises writers
-        except sqlite3.Error as error:
-            raise StatusStoreError(f"the status store {self.path} is busy: {error}") from None
-        try:
-            yield conn.cursor()
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+        with write_transaction(self._connection(), self._busy) as cursor:
+            yield cursor
+
+    def _busy(self, error: sqlite3.Error) -> StatusStoreError:
+        return StatusStoreError(f"the status store {self.path} is busy: {error}")
 
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Cursor]:

@@ -321,6 +321,19 @@ def redact(url: str) -> str:
     return parts._replace(netloc=netloc).geturl()
 
 
+_POSTGRES_SCHEMES = ("postgresql", "postgres")
+
+
+def _scheme(url: str) -> str:
+    """The scheme of a database URL, lower case ("" for a plain path)."""
+    return url.split(":", 1)[0].lower() if "://" in url else ""
+
+
+def is_postgres_url(url: str) -> bool:
+    """True for a `postgresql://` (or `postgres://`) URL."""
+    return _scheme(url) in _POSTGRES_SCHEMES
+
+
 def open_store(url: str | os.PathLike[str] | None = None) -> StatusStore:
     """Open (and create if needed) a store: `sqlite:///path`, a file path, or `postgresql://...`.
 
@@ -330,8 +343,8 @@ def open_store(url: str | os.PathLike[str] | None = None) -> StatusStore:
     if url is None:
         url = os.environ.get("EDUBADGE_STATUS_DB") or DEFAULT_DB
     text = os.fspath(url)
-    scheme = text.split(":", 1)[0].lower() if "://" in text else ""
-    if scheme in ("postgresql", "postgres"):
+    scheme = _scheme(text)
+    if scheme in _POSTGRES_SCHEMES:
         from .postgres import PostgresStatusStore
 
         return PostgresStatusStore(text)
