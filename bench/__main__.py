@@ -9,6 +9,7 @@ load from other processes hits both alike). Ratios compare figures of the same r
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import itertools
 import json
@@ -36,14 +37,18 @@ import edubadge
 from edubadge import keys
 from edubadge.batch import BatchStore, DirectoryStore, PostgresStore, SqliteStore
 from edubadge.demo.data import LEARNERS, UNIVERSITY, course_record
+from edubadge.demo.wallet import REVEALED
+from edubadge.envelopes import jose
 from edubadge.envelopes.testing import make_test_material
 from edubadge.errors import ResourceLimitError, UnsafeTermError
-from edubadge.issuer import EdcIssuer, Issuer
+from edubadge.issuer import DEFAULT_SUITE, EdcIssuer, Issuer
 from edubadge.jsonld import DocumentLoader, check, rdfc
 from edubadge.jsonld.rdfc import canonical_nquads
 from edubadge.keys.multikey import encode_multibase
 from edubadge.model import MicroCredential, Organisation
-from edubadge.proofs import verify_proofs
+from edubadge.proofs import derive, verify_proofs
+from edubadge.proofs.registry import get_suite, suite_names
+from edubadge.proofs.suite import DATA_INTEGRITY_PROOF, JcsCryptosuite, RdfcCryptosuite
 from edubadge.status.bitstring import Bitstring
 from edubadge.status.check import StatusResolver
 from edubadge.status.credential import list_credential
@@ -92,11 +97,17 @@ def naive_canon(document: dict[str, Any], loader: DocumentLoader) -> str:
     return jsonld.normalize(document, options)  # type: ignore[no-any-return]
 
 
-def naive_rdfc_issue(document: dict[str, Any], key: keys.KeyPair, loader: DocumentLoader) -> Any:
+def naive_rdfc_issue(
+    document: dict[str, Any],
+    key: keys.KeyPair,
+    loader: DocumentLoader,
+    cryptosuite: str = "eddsa-rdfc-2022",
+) -> Any:
+    """A Data Integrity RDFC-1.0 proof (SHA-256) as plain pyld and cryptography make it."""
     config = {
         "@context": document["@context"],
         "type": "DataIntegrityProof",
-        "cryptosuite": "eddsa-rdfc-2022",
+        "cryptosuite": cryptosuite,
         "created": "2026-01-01T00:00:00Z",
         "verificationMethod": key.id,
         "proofPurpose": "assertionMethod",
@@ -122,9 +133,9 @@ def naive_rdfc_verify(signed: dict[str, Any], key: keys.KeyPair, loader: Documen
 # --- the sections ---------------------------------------------------------------------------
 
 
-def credential(key: keys.KeyPair) -> tuple[Issuer, dict[str, Any]]:
+def credential(key: keys.KeyPair, suite: str = DEFAULT_SUITE) -> tuple[Issuer, dict[str, Any]]:
     profile = Organisation.model_validate({"id": key.controller, **UNIVERSITY})
-    issuer = Issuer(profile, key)
+    issuer = Issuer(profile, key, suite=suite)
     return issuer, issuer.credential(course_record(LEARNERS[1]))
 
 
@@ -184,6 +195,82 @@ def signing(rounds: int, seconds: float) -> dict[str, Any]:
         "per_cpu_second": cpu_rates,
         "ratios": signing_ratios(rates),
         "ratios, CPU time": signing_ratios(cpu_rates),
+    }
+
+
+def suites(rounds: int, seconds: float) -> dict[str, Any]:
+    """Issue and verify of the OB 3.0 credential with every suite that signs (ecdsa-sd-2023:
+    the base proof, a disclosure and its verification) and with VC-JOSE, one Ed25519 and one
+    P-256 key. Baselines of the same run: the naive pyld route of each Data Integrity
+    RDFC-1.0 suite, and each key type's raw signature (for the JCS suites)."""
+    loader = DocumentLoader()
+    message = hashlib.sha256(b"x").digest() * 2
+    key_of = {kind: keys.generate(kind) for kind in ("Ed25519", "P-256")}
+    cases: dict[str, Case] = {
+        f"{kind} sign (raw)": functools.partial(key.sign, message) for kind, key in key_of.items()
+    }
+    pairs: dict[str, tuple[str, str]] = {}
+    for name in suite_names():
+        suite = get_suite(name)
+        kind = suite.key_algorithms[0]
+        key = key_of[kind]
+        issuer, unsigned = credential(key, suite=name)
+        doc = fresh(unsigned)
+        signed = [issuer.sign(doc()) for _ in range(16)]
+        cases[f"{name} issue (edubadge)"] = lambda issuer=issuer, doc=doc: issuer.sign(doc())
+        if suite.derivable:
+            base = rotating(signed)
+            disclosed = [derive(s, REVEALED, loader=loader) for s in signed]
+            cases[f"{name} derive (edubadge)"] = lambda base=base: derive(
+                base(), REVEALED, loader=loader
+            )
+            signed = disclosed
+        assert all(outcome.verified for s in signed for outcome in verify_proofs(s))
+        secured = rotating(signed)
+        cases[f"{name} verify (edubadge)"] = lambda secured=secured: verify_proofs(secured())
+        if isinstance(suite, JcsCryptosuite):
+            pairs[f"{name} issue vs raw {kind} sign"] = (
+                f"{name} issue (edubadge)",
+                f"{kind} sign (raw)",
+            )
+        elif isinstance(suite, RdfcCryptosuite) and suite.proof_type == DATA_INTEGRITY_PROOF:
+            if suite.derivable:
+                continue  # its proof value is no single signature: no naive route to compare
+            naive = [naive_rdfc_issue(doc(), key, loader, name) for _ in range(16)]
+            assert all(outcome.verified for s in naive for outcome in verify_proofs(s))
+            cases[f"{name} issue (naive pyld)"] = lambda doc=doc, key=key, name=name: (
+                naive_rdfc_issue(doc(), key, loader, name)
+            )
+            naive_secured = rotating(naive)
+            cases[f"{name} verify (naive pyld)"] = lambda secured=naive_secured, key=key: (
+                naive_rdfc_verify(secured(), key, loader)
+            )
+            for step in ("issue", "verify"):
+                pairs[f"{name} {step} vs naive"] = (
+                    f"{name} {step} (edubadge)",
+                    f"{name} {step} (naive pyld)",
+                )
+    for kind, key in key_of.items():
+        _, unsigned = credential(key)
+        doc = fresh(unsigned)
+        tokens = [jose.sign(doc(), key) for _ in range(16)]
+        for token in tokens:
+            assert jose.verify_jws(jose.parse(token), loader=loader).controller == key.controller
+        cases[f"vc-jose {kind} issue (edubadge)"] = lambda doc=doc, key=key: jose.sign(doc(), key)
+        token = rotating(tokens)
+        cases[f"vc-jose {kind} verify (edubadge)"] = lambda token=token: jose.verify_jws(
+            jose.parse(token()), loader=loader
+        )
+    rates, cpu_rates = interleaved(cases, rounds, seconds)
+
+    def ratios(of: dict[str, float]) -> dict[str, float]:
+        return {name: of[case] / of[baseline] for name, (case, baseline) in pairs.items()}
+
+    return {
+        "per_second": rates,
+        "per_cpu_second": cpu_rates,
+        "ratios": ratios(rates),
+        "ratios, CPU time": ratios(cpu_rates),
     }
 
 
@@ -587,7 +674,9 @@ def main() -> None:
         help="comma-separated: in-process (no executor) and/or numbers of pool workers",
     )
     parser.add_argument(
-        "--only", choices=("signing", "batch"), help="run one section (with the poison graph)"
+        "--only",
+        choices=("signing", "suites", "batch"),
+        help="run one section (with the poison graph)",
     )
     parser.add_argument(
         "--batch-store",
@@ -608,11 +697,13 @@ def main() -> None:
         },
         "poison_graph": poison(),
     }
-    if args.only != "batch":
+    if args.only in (None, "signing"):
         results["signing"] = signing(args.rounds, args.seconds)
         results["europass"] = europass(args.rounds, args.seconds)
         results["status_checks"] = status_checks(args.rounds, args.seconds)
-    if args.batch and args.only != "signing":
+    if args.only in (None, "suites"):
+        results["suites"] = suites(args.rounds, args.seconds)
+    if args.batch and args.only in (None, "batch"):
         modes = args.batch_modes.split(",")
         results["batch"] = batches(args.batch, args.batch_rounds, modes, args.batch_store)
     results["machine"]["load_average_at_end"] = os.getloadavg()
@@ -624,12 +715,12 @@ def main() -> None:
 def report(results: dict[str, Any]) -> None:
     """The figures of a run, as lines of text."""
     print(f"load average at start {results['machine']['load_average_at_start']}")
-    for section in ("signing", "europass", "status_checks"):
+    for section in ("signing", "europass", "status_checks", "suites"):
         if section in results:
             cpu = results[section]["per_cpu_second"]
             for name, value in results[section]["per_second"].items():
                 print(f"{name:45s} {value:12,.0f} /s {cpu[name]:12,.0f} /CPU-s")
-    for section in ("signing", "europass"):
+    for section in ("signing", "europass", "suites"):
         if section in results:
             cpu = results[section]["ratios, CPU time"]
             for name, value in results[section]["ratios"].items():

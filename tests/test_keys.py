@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 import edubadge
 from edubadge import keys
 from edubadge.errors import KeyFileError, KeyFormatError, VerificationMethodError
+from edubadge.keys import resolve
 from edubadge.keys.multikey import decode_multibase, encode_multibase
 
 from .shared import load
@@ -108,6 +109,23 @@ def test_did_key_resolves_offline() -> None:
     method = keys.resolve_verification_method(key.id, edubadge.DocumentLoader())
     assert method.key.public_bytes == key.public_bytes
     assert method.controller == key.controller
+
+
+def test_a_did_key_resolves_once_unless_a_loader_registers_its_document(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    key = keys.generate()
+    first = keys.resolve_verification_method(key.id, edubadge.DocumentLoader())
+    decoded: list[str] = []
+    monkeypatch.setattr(resolve, "resolve_did_key", lambda did: decoded.append(did))
+    again = keys.resolve_verification_method(key.id, edubadge.DocumentLoader())
+    assert again == first and decoded == []
+    monkeypatch.undo()
+    document = keys.resolve_did_key(key.controller)
+    document["assertionMethod"] = []  # a registered document says otherwise: it is obeyed
+    loader = edubadge.DocumentLoader({key.controller: document})
+    with pytest.raises(VerificationMethodError, match="not listed under 'assertionMethod'"):
+        keys.resolve_verification_method(key.id, loader)
 
 
 def test_https_key_needs_its_controller_document() -> None:

@@ -14,13 +14,12 @@ import logging
 from collections import Counter
 from typing import Any, Literal
 
-from pyld import jsonld
-
 from ..errors import EdubadgeError
 from . import compiled
 from .jcs import jcs as jcs  # re-exported: `canon.jcs` is where callers import it
 from .jcs import jcs_of_shape
 from .loader import DocumentLoader, default_loader
+from .pyld_caches import CachingProcessor
 from .rdfc import MAX_NDEGREE_CALLS, BoundedRdfc, canonical_nquads, dataset_of
 from .safe import SafeProcessor, too_deep, unwrap
 from .shapes import Shape, copy_json
@@ -81,7 +80,7 @@ def compact(expanded: list[Any], context: Any, loader: DocumentLoader | None = N
     """JSON-LD compaction of an expanded document (one that passed safe-mode expansion)."""
     loader = loader or default_loader()
     try:
-        return jsonld.JsonLdProcessor().compact(
+        return CachingProcessor().compact(
             expanded, {"@context": context}, {**_options(loader), "skipExpansion": True}
         )
     except EdubadgeError:

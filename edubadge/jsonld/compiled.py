@@ -27,6 +27,7 @@ from pyld import jsonld, nquads
 
 from . import shapes
 from .loader import DocumentLoader, SharedLRU
+from .pyld_caches import LoaderContextResolver
 from .safe import (
     JSON_KINDS,
     RELATIVE_BASE,
@@ -248,10 +249,10 @@ _PROCESSOR = jsonld.JsonLdProcessor()
 
 
 def pyld_options(loader: DocumentLoader) -> dict[str, Any]:
-    """pyld options for a loader: its own context cache, the reserved relative base."""
+    """pyld options for a loader: its own context caches, the reserved relative base."""
     return {
         "documentLoader": loader,
-        "contextResolver": jsonld.ContextResolver(loader.context_cache, loader),
+        "contextResolver": LoaderContextResolver(loader),
         "base": RELATIVE_BASE,
         "processingMode": "json-ld-1.1",
     }

@@ -98,6 +98,8 @@ class DocumentLoader:
         # Resolved-context cache for pyld, private to this loader: a process-wide cache would
         # let one loader's registered documents answer for another's.
         self.context_cache: SharedLRU = SharedLRU(maxsize=256)
+        # pyld's active contexts processed for this loader (`pyld_caches.CachingProcessor`).
+        self.processed_contexts: SharedLRU = SharedLRU(maxsize=256)
         # What the compiled JSON-LD route keeps for this loader (its active contexts, the
         # document shapes it accepted): private to the loader for the same reason.
         self.compiled: dict[str, Any] = {}

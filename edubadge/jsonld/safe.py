@@ -17,6 +17,7 @@ from typing import Any
 from pyld import jsonld
 
 from ..errors import EdubadgeError, JsonLdError, ResourceLimitError, UnsafeTermError
+from .pyld_caches import CachingProcessor
 
 _BLANK_PREFIX = "_:"
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -130,7 +131,7 @@ def _is_absolute(iri: str) -> bool:
     )
 
 
-class SafeProcessor(jsonld.JsonLdProcessor):  # type: ignore[misc]
+class SafeProcessor(CachingProcessor):
     """A pyld processor that refuses what JSON-LD would silently lose."""
 
     def __init__(self) -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import EdubadgeError, KeyFormatError, VerificationMethodError
-from ..jsonld.loader import DocumentLoader
+from ..jsonld.loader import DocumentLoader, SharedLRU
 from ..net.fetcher import Fetcher, fetch_json
 from .did import RELATIONSHIPS, resolve_did_key
 from .did_jwk import resolve_did_jwk
@@ -28,6 +28,9 @@ JWK_TYPES = ("JsonWebKey", "JsonWebKey2020")
 # JWK members that hold secrets (RFC 7518 6.2.2, 6.3.2, 6.4.1; RFC 8037)
 PRIVATE_JWK_MEMBERS = ("d", "p", "q", "dp", "dq", "qi", "oth", "k")
 CONTROLLER_TYPES = ("application/did+json", "application/ld+json", "application/json")
+# did:key methods resolved before, by (method id, purpose): a did:key's document is computed
+# from the identifier alone, so each resolves once (unless a loader registers its own).
+_DID_KEY_METHODS = SharedLRU(maxsize=1024)
 
 
 @dataclass(frozen=True)
@@ -141,6 +144,18 @@ def resolve_verification_method(
     if vm_id.startswith("did:key:") and "#" not in vm_id:
         # A did:key has exactly one key; a bare did:key names it (as OB3 validators accept).
         vm_id = f"{vm_id}#{vm_id.removeprefix('did:key:')}"
+    offline = vm_id.startswith("did:key:") and vm_id.split("#", 1)[0] not in loader
+    if offline and (known := _DID_KEY_METHODS.get((vm_id, purpose))) is not None:
+        return known  # type: ignore[no-any-return]
+    resolved = _resolve(vm_id, loader, purpose, fetcher)
+    if offline:
+        _DID_KEY_METHODS[vm_id, purpose] = resolved
+    return resolved
+
+
+def _resolve(
+    vm_id: str, loader: DocumentLoader, purpose: str, fetcher: Fetcher | None
+) -> VerificationMethod:
     try:
         document = _load(vm_id.split("#", 1)[0], loader, fetcher)
         method = _find(document, vm_id)
