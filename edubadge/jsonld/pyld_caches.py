@@ -6,7 +6,7 @@ context afresh each time a node of that type is met, because it keys what it pro
 a child context it has just made. A `DocumentLoader`'s documents never change, so here
 both are kept per loader: resolved contexts in `loader.context_cache`, processed ones in
 `loader.processed_contexts`, keyed by the parent context and the local context's content.
-Selective disclosure, which expands and compacts through pyld, runs three times faster.
+Selective disclosure, which expands and compacts through pyld, issues 2.7 times faster.
 """
 
 from __future__ import annotations
