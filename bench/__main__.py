@@ -257,9 +257,9 @@ def suites(rounds: int, seconds: float) -> dict[str, Any]:
         for token in tokens:
             assert jose.verify_jws(jose.parse(token), loader=loader).controller == key.controller
         cases[f"vc-jose {kind} issue (edubadge)"] = lambda doc=doc, key=key: jose.sign(doc(), key)
-        token = rotating(tokens)
-        cases[f"vc-jose {kind} verify (edubadge)"] = lambda token=token: jose.verify_jws(
-            jose.parse(token()), loader=loader
+        next_token = rotating(tokens)
+        cases[f"vc-jose {kind} verify (edubadge)"] = lambda next_token=next_token: jose.verify_jws(
+            jose.parse(next_token()), loader=loader
         )
     rates, cpu_rates = interleaved(cases, rounds, seconds)
 
