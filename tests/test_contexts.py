@@ -11,7 +11,7 @@ import pytest
 
 import edubadge
 from edubadge.errors import JsonLdError, UnknownContextError
-from edubadge.jsonld import bundled_urls, rdfc
+from edubadge.jsonld import bundled_urls, canon, rdfc
 from edubadge.jsonld.loader import bundled_manifest, contexts_dir
 
 from .shared import load, served_contexts
@@ -92,7 +92,8 @@ def test_extra_documents_are_served_but_cannot_replace_bundled_ones() -> None:
 
 
 def test_loaders_do_not_share_registered_contexts() -> None:
-    """Each loader has its own context cache: one caller cannot redefine another's terms."""
+    """Each loader has its own context caches: one caller cannot redefine another's terms, on
+    the compiled route or on pyld's (whose resolved and processed contexts are per loader)."""
     url = "https://example.org/terms"
     document = {
         "@context": ["https://www.w3.org/ns/credentials/v2", url],
@@ -104,6 +105,10 @@ def test_loaders_do_not_share_registered_contexts() -> None:
     second = edubadge.DocumentLoader(extra={url: {"@context": {"foo": "https://two.example/foo"}}})
     assert "one.example" in rdfc(document, first)
     assert "two.example" in rdfc(document, second)
+    for _ in range(2):
+        assert "https://one.example/foo" in canon.expand(document, first)[0]
+        assert "https://two.example/foo" in canon.expand(document, second)[0]
+    assert len(first.processed_contexts) > 0
 
 
 def test_loader_returns_copies() -> None:

@@ -21,7 +21,7 @@ from edubadge import keys
 from edubadge.demo.data import LEARNERS, course_record
 from edubadge.formats import ob3
 from edubadge.issuer import Issuer
-from edubadge.jsonld import DocumentLoader, canon, compiled
+from edubadge.jsonld import DocumentLoader, canon
 from edubadge.jsonld.safe import RELATIVE_BASE
 from edubadge.model import Organisation
 
@@ -134,21 +134,6 @@ def test_a_second_credential_of_a_kind_seen_processes_no_context(
     assert definitions == 0
     jsonld.expand(second, _plain(DocumentLoader()))
     assert definitions > 100  # the same work, uncached
-
-
-def test_loaders_keep_their_own_processed_contexts() -> None:
-    url = "https://example.org/terms"
-    document = {
-        "@context": ["https://www.w3.org/ns/credentials/v2", url],
-        "type": ["VerifiableCredential"],
-        "foo": "bar",
-    }
-    first = DocumentLoader(extra={url: {"@context": {"foo": "https://one.example/foo"}}})
-    second = DocumentLoader(extra={url: {"@context": {"foo": "https://two.example/foo"}}})
-    for _ in range(2):
-        assert "https://one.example/foo" in canon.expand(document, first)[0]
-        assert "https://two.example/foo" in canon.expand(document, second)[0]
-    assert compiled.pyld_options(first)["contextResolver"].processed is first.processed_contexts
 
 
 def test_a_context_scoped_to_a_type_and_to_a_property_keeps_both_meanings() -> None:
