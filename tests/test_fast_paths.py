@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 import pickle
 import re
@@ -10,14 +11,18 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import base58
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from edubadge import keys, sign
 from edubadge.jsonld import DocumentLoader, check
 from edubadge.jsonld.loader import SharedLRU
 from edubadge.jsonld.shapes import copy_json
 from edubadge.keys.multikey import decode_multibase, encode_multibase
+from edubadge.proofs import verify_proofs
 from edubadge.proofs.data_integrity import now_utc, parse_datetime
+from edubadge.proofs.registry import get_suite
 
 from .test_fast_route import JSON
 
@@ -101,3 +106,66 @@ def test_the_loaders_lru_caches_take_many_threads() -> None:
     finally:
         sys.setswitchinterval(switching)
     assert all(size <= 8 for size in sizes)
+
+
+_CONFIG_SUITES = ("eddsa-jcs-2022", "eddsa-rdfc-2022", "ecdsa-rdfc-2019")
+UNSIGNED = {
+    "@context": ["https://www.w3.org/ns/credentials/v2"],
+    "type": ["VerifiableCredential"],
+    "issuer": "did:example:issuer",
+    "credentialSubject": {"id": "did:example:learner"},
+}
+
+
+@given(
+    st.sampled_from(_CONFIG_SUITES),
+    st.integers(0, 59),
+    st.sampled_from(["assertionMethod", "authentication"]),
+    st.sampled_from([None, "example.org", ["a.example", "b.example"]]),
+)
+def test_a_kept_proof_config_hash_is_the_one_computed_afresh(
+    name: str, second: int, purpose: str, domain: Any
+) -> None:
+    suite = get_suite(name)
+    loader = DocumentLoader()
+    config: dict[str, Any] = {
+        "type": "DataIntegrityProof",
+        "cryptosuite": name,
+        "created": f"2026-12-06T06:00:{second:02d}Z",
+        "verificationMethod": keys.from_seed(b"\x01" * 32).id,
+        "proofPurpose": purpose,
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+    }
+    if domain is not None:
+        config["domain"] = domain
+    afresh = hashlib.sha256(suite.canonicalize(config, loader)).digest()
+    assert suite.signing_config_hash(config, loader, "sha256") == afresh
+    assert suite.signing_config_hash(config, loader, "sha256") == afresh  # kept
+    later = {**config, "created": f"2026-12-06T06:01:{second:02d}Z"}
+    assert suite.signing_config_hash(later, loader, "sha256") != afresh
+    assert (
+        suite.signing_config_hash(config, loader, "sha384")
+        == hashlib.sha384(suite.canonicalize(config, loader, hash_name="sha384")).digest()
+    )
+
+
+def test_proofs_signed_in_one_second_canonicalise_their_config_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    key = keys.generate()
+    suite = get_suite("eddsa-rdfc-2022")
+    canonicalised: list[dict[str, Any]] = []
+    canonicalize = type(suite).canonicalize
+
+    def counting(self: Any, document: dict[str, Any], *args: Any, **kwargs: Any) -> bytes:
+        canonicalised.append(document)
+        return canonicalize(self, document, *args, **kwargs)
+
+    monkeypatch.setattr(type(suite), "canonicalize", counting)
+    options = {"created": "2026-12-06T06:00:00Z"}
+    documents = [{**UNSIGNED, "id": f"urn:uuid:{n}"} for n in range(3)]
+    signed = [sign(d, key, suite="eddsa-rdfc-2022", options=options) for d in documents]
+    configs = [c for c in canonicalised if c.get("type") == "DataIntegrityProof"]
+    assert len(configs) == 1
+    assert all(outcome.verified for s in signed for outcome in verify_proofs(s))
+    assert len([c for c in canonicalised if c.get("type") == "DataIntegrityProof"]) == 4

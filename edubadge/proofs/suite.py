@@ -22,6 +22,7 @@ from ..keys.multikey import decode_multibase, encode_multibase
 from ..keys.signer import Signer
 
 _HASHES = {"sha256": hashlib.sha256, "sha384": hashlib.sha384}
+_MAX_CONFIG_HASHES = 64  # per loader: the proof configurations of the last seconds
 DATA_INTEGRITY_PROOF = "DataIntegrityProof"
 # Contexts that define DataIntegrityProof: VC 2.0 includes it; VC 1.1 documents need one of these.
 CREDENTIALS_V2 = "https://www.w3.org/ns/credentials/v2"
@@ -117,18 +118,39 @@ class Cryptosuite(ABC):
         *,
         key_algorithm: str | None = None,
         canonical: bytes | None = None,
+        signing: bool = False,
     ) -> bytes:
         """hash(canonical proof config) || hash(canonical document): the bytes that are signed.
 
         The document goes first: safe mode over it (`canonicalize_document`, unless its
-        `canonical` bytes are given: `signing_copy` checked it), then the config.
+        `canonical` bytes are given: `signing_copy` checked it), then the config (`signing`:
+        through `signing_config_hash`).
         """
         name = self.hash_for(key_algorithm)
         if canonical is None:
             canonical = self.canonicalize_document(document, loader, hash_name=name)
         document_hash = self.hash(canonical, name)
+        if signing:
+            return self.signing_config_hash(proof_config, loader, name) + document_hash
         config = self.canonicalize(proof_config, loader, hash_name=name)
         return self.hash(config, name) + document_hash
+
+    def signing_config_hash(
+        self, proof_config: dict[str, Any], loader: DocumentLoader, hash_name: str
+    ) -> bytes:
+        """hash(canonical proof config) for a new proof, kept per loader when the config holds
+        only strings: every proof a signer makes in the same second has the same config."""
+        key = _strings_key(proof_config)
+        kept: dict[Any, bytes] = loader.compiled.setdefault("proof configs", {})
+        digest = None if key is None else kept.get((type(self), hash_name, key))
+        if digest is None:
+            config = self.canonicalize(proof_config, loader, hash_name=hash_name)
+            digest = self.hash(config, hash_name)
+            if key is not None:
+                if len(kept) >= _MAX_CONFIG_HASHES:
+                    kept.clear()
+                kept[type(self), hash_name, key] = digest
+        return digest
 
     def sign(self, data: bytes, signer: Signer) -> str:
         """The proofValue for hash data: multibase base58btc of the raw signature."""
@@ -151,7 +173,12 @@ class Cryptosuite(ABC):
         """The proofValue securing `document` under `proof_config` (`options`: suite options;
         `canonical`: the document's bytes from `signing_copy`)."""
         data = self.hash_data(
-            document, proof_config, loader, key_algorithm=signer.algorithm, canonical=canonical
+            document,
+            proof_config,
+            loader,
+            key_algorithm=signer.algorithm,
+            canonical=canonical,
+            signing=True,
         )
         return self.sign(data, signer)
 
@@ -181,6 +208,19 @@ class Cryptosuite(ABC):
     def derivable(self) -> bool:
         """True when the suite supports selective disclosure (`derive`)."""
         return type(self).derive is not Cryptosuite.derive
+
+
+def _strings_key(value: Mapping[str, Any]) -> tuple[Any, ...] | None:
+    """A hashable key of an object whose values are strings or arrays of strings, else None."""
+    key: list[tuple[str, Any]] = []
+    for name, item in value.items():
+        if type(item) is str:
+            key.append((name, item))
+        elif type(item) is list and all(type(element) is str for element in item):
+            key.append((name, tuple(item)))
+        else:
+            return None
+    return tuple(key)
 
 
 class RdfcCryptosuite(Cryptosuite):
