@@ -19,6 +19,7 @@ from pyld import jsonld
 
 from edubadge import keys
 from edubadge.demo.data import LEARNERS, course_record
+from edubadge.errors import EdubadgeError
 from edubadge.formats import ob3
 from edubadge.issuer import Issuer
 from edubadge.jsonld import DocumentLoader, canon
@@ -155,3 +156,16 @@ def test_a_context_scoped_to_a_type_and_to_a_property_keeps_both_meanings() -> N
         assert expanded == jsonld.expand(document, _plain(loader))
     assert "https://example.org/base#name" in str(canon.expand(by_type, loader))
     assert "https://example.org/scoped#name" in str(canon.expand(by_property, loader))
+
+
+def test_a_context_that_is_not_exactly_json_is_not_taken_for_the_json_it_resembles() -> None:
+    """orjson writes NaN as null and a tuple as a list: such a context is processed (and
+    refused) as pyld sees it, never answered by the context it resembles."""
+    loader = DocumentLoader()
+    base = {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"]}
+    unmapped = {**base, "@context": [*base["@context"], {"x": None}]}
+    assert canon.expand(unmapped, loader)
+    for unlike in ({"x": float("nan")}, {"x": ("https://example.org/x",)}):
+        document = {**base, "@context": [*base["@context"], unlike]}
+        with pytest.raises(EdubadgeError):
+            canon.expand(document, loader)

@@ -17,6 +17,7 @@ from typing import Any
 import orjson
 from pyld import jsonld
 
+from ..parsing import orjson_exactly
 from .loader import DocumentLoader, SharedLRU
 
 
@@ -61,33 +62,32 @@ class CachingProcessor(jsonld.JsonLdProcessor):  # type: ignore[misc]
         cycles: Any = None,
     ) -> Any:
         resolver = options.get("contextResolver")
-        parent = active_ctx.get("_uuid")
         # `cycles` is given only while a context's own scoped contexts are checked, against
         # a context still being built: never kept (pyld gives that one a new id when done).
-        if cycles is not None or parent is None or not isinstance(resolver, LoaderContextResolver):
-            return super()._process_context(
-                active_ctx,
-                local_ctx,
-                options,
-                override_protected,
-                propagate,
-                validate_scoped,
-                cycles,
-            )
-        try:
-            content = (
-                local_ctx
-                if type(local_ctx) is str
-                else orjson.dumps(local_ctx, option=orjson.OPT_SORT_KEYS)
-            )
-        except TypeError:  # not JSON: pyld says what is wrong with it
-            content = None
-        key = (parent, content, override_protected, propagate, validate_scoped, options.get("base"))
-        processed = resolver.processed.get(key) if content is not None else None
-        if processed is None:
-            processed = super()._process_context(
-                active_ctx, local_ctx, options, override_protected, propagate, validate_scoped
-            )
-            if content is not None and type(processed) is not dict:  # frozen: finished
-                resolver.processed[key] = processed
+        key = None
+        if cycles is None and isinstance(resolver, LoaderContextResolver):
+            key = _context_key(active_ctx, local_ctx)
+        if key is not None:
+            key += (override_protected, propagate, validate_scoped, options.get("base"))
+            processed = resolver.processed.get(key)
+            if processed is not None:
+                return processed
+        processed = super()._process_context(
+            active_ctx, local_ctx, options, override_protected, propagate, validate_scoped, cycles
+        )
+        if key is not None and type(processed) is not dict:  # frozen: finished
+            resolver.processed[key] = processed
         return processed
+
+
+def _context_key(active_ctx: Any, local_ctx: Any) -> tuple[Any, ...] | None:
+    """(the parent context's id, the local context's content), or None when the parent has
+    no id yet or the local context is not exactly JSON (NaN, tuples: pyld says what is
+    wrong, and they must not pass for the null or list orjson would write)."""
+    parent = active_ctx.get("_uuid")
+    if parent is None:
+        return None
+    if type(local_ctx) is str:
+        return (parent, local_ctx)
+    exact = orjson_exactly(local_ctx, orjson.OPT_SORT_KEYS)
+    return None if exact is None else (parent, exact[0])
