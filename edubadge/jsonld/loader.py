@@ -100,6 +100,9 @@ class DocumentLoader:
         self.context_cache: SharedLRU = SharedLRU(maxsize=256)
         # pyld's active contexts processed for this loader (`pyld_caches.CachingProcessor`).
         self.processed_contexts: SharedLRU = SharedLRU(maxsize=256)
+        # Hashes of the proof configurations this loader's signers canonicalised
+        # (`Cryptosuite.signing_config_hash`): a plain dict, emptied when full.
+        self.proof_config_hashes: dict[Any, bytes] = {}
         # What the compiled JSON-LD route keeps for this loader (its active contexts, the
         # document shapes it accepted): private to the loader for the same reason.
         self.compiled: dict[str, Any] = {}

@@ -141,7 +141,7 @@ class Cryptosuite(ABC):
         """hash(canonical proof config) for a new proof, kept per loader when the config holds
         only strings: every proof a signer makes in the same second has the same config."""
         key = _strings_key(proof_config)
-        kept: dict[Any, bytes] = loader.compiled.setdefault("proof configs", {})
+        kept = loader.proof_config_hashes
         digest = None if key is None else kept.get((type(self), hash_name, key))
         if digest is None:
             config = self.canonicalize(proof_config, loader, hash_name=hash_name)
